@@ -1,0 +1,157 @@
+package io.chiron.embedded;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.commons.io.FileUtils;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.apache.kafka.server.common.MetadataVersion;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A single-node Kafka (KRaft, combined broker and controller) running in this JVM, listening on
+ * loopback only, with its logs in a temporary directory that {@link #close()} deletes.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private static final String LOOPBACK = "127.0.0.1";
+
+    private final Path dir;
+    private final int brokerPort;
+    private final KafkaRaftServer server;
+    private boolean closed;
+
+    private EmbeddedKafka(Path dir, int brokerPort, KafkaRaftServer server) {
+        this.dir = dir;
+        this.brokerPort = brokerPort;
+        this.server = server;
+    }
+
+    /** Starts a broker with {@code defaultPartitions} partitions for topics it auto-creates. */
+    public static EmbeddedKafka start(int defaultPartitions) throws Exception {
+        Path dir = Files.createTempDirectory("chiron-kafka-");
+        try {
+            int brokerPort = freePort();
+            int controllerPort = freePort();
+            KafkaConfig config =
+                    KafkaConfig.fromProps(
+                            properties(dir, brokerPort, controllerPort, defaultPartitions), false);
+            new Formatter()
+                    .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                    .setClusterId(Uuid.randomUuid().toString())
+                    .setNodeId(1)
+                    .setControllerListenerName("CONTROLLER")
+                    .setMetadataLogDirectory(config.metadataLogDir())
+                    .setDirectories(List.of(dir.toString()))
+                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .run();
+            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
+            return new EmbeddedKafka(dir, brokerPort, server);
+        } catch (Exception e) {
+            FileUtils.deleteQuietly(dir.toFile());
+            throw e;
+        }
+    }
+
+    private static Properties properties(
+            Path dir, int brokerPort, int controllerPort, int defaultPartitions) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@" + LOOPBACK + ":" + controllerPort);
+        p.put(
+                "listeners",
+                "PLAINTEXT://"
+                        + LOOPBACK
+                        + ":"
+                        + brokerPort
+                        + ",CONTROLLER://"
+                        + LOOPBACK
+                        + ":"
+                        + controllerPort);
+        p.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", dir.toString());
+        p.put("num.partitions", Integer.toString(defaultPartitions));
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "4");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("transaction.state.log.num.partitions", "4");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        // A laptop, not a data centre: few threads, small segments.
+        p.put("num.network.threads", "2");
+        p.put("num.io.threads", "2");
+        p.put("background.threads", "2");
+        p.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
+        return p;
+    }
+
+    private static int freePort() throws IOException {
+        // Bind to port 0 and release it: a small race with other processes, acceptable on loopback.
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    public String bootstrapServers() {
+        return LOOPBACK + ":" + brokerPort;
+    }
+
+    /** Creates the topics (name to partitions) that do not exist yet, and waits for them. */
+    public void createTopics(Map<String, Integer> partitionsByTopic)
+            throws InterruptedException, ExecutionException {
+        try (Admin admin = admin()) {
+            Collection<NewTopic> topics = new ArrayList<>();
+            partitionsByTopic.forEach(
+                    (name, partitions) -> topics.add(new NewTopic(name, partitions, (short) 1)));
+            var futures = admin.createTopics(topics).values();
+            for (var future : futures.values()) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    public Admin admin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()));
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        server.shutdown();
+        server.awaitShutdown();
+        FileUtils.deleteQuietly(dir.toFile());
+    }
+}

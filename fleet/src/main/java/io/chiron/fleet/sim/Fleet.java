@@ -1,0 +1,635 @@
+package io.chiron.fleet.sim;
+
+import io.chiron.fleet.workload.Workload;
+import io.chiron.records.CommandType;
+import io.chiron.records.FleetCommand;
+import io.chiron.records.InstanceHeartbeat;
+import io.chiron.records.InstanceRole;
+import io.chiron.records.InstanceState;
+import io.chiron.records.RequestClass;
+import io.chiron.records.RequestEvent;
+import io.chiron.records.RequestEventType;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * The simulated fleet of one model pool: instances with roles, the global queue, the router, and
+ * instance lifecycles, driven as a discrete-event simulation by {@link #advanceTo(double)}.
+ *
+ * <p>Routing (DESIGN.md §2): interactive requests go to INTERACTIVE instances first, batch requests
+ * to BATCH instances first (earliest deadline first); either overflows to MIXED ones. On a MIXED
+ * instance an interactive request that finds no room preempts batch work, which returns to the
+ * queue keeping its deadline and resumes from its swapped KV where it lands on the same instance.
+ * Admission happens at iteration boundaries, up to the batch cap B.
+ *
+ * <p>Time is simulated milliseconds since the workload's start; telemetry carries epoch ms.
+ * Deterministic: the same workload, configuration and commands give the same run.
+ */
+public final class Fleet {
+    private static final InstanceRole[] ROLES = InstanceRole.values();
+
+    final SimConfig config;
+    final long kvCapacity;
+    final double kvBytesPerToken;
+    final double swapBytesPerSecond;
+    final FleetStats stats = new FleetStats();
+    private final Workload workload;
+    private final TelemetryListener telemetry;
+    private final boolean emit;
+    private final long epochMs;
+
+    private final List<Instance> instances = new ArrayList<>();
+    private final Map<String, Instance> byId = new HashMap<>();
+    private final PriorityQueue<Instance> events =
+            new PriorityQueue<>(
+                    Comparator.comparingDouble((Instance i) -> i.nextEventMs)
+                            .thenComparingInt(i -> i.index));
+    private final ArrayDeque<Request> interactiveQueue = new ArrayDeque<>();
+    private final PriorityQueue<Request> batchQueue =
+            new PriorityQueue<>(
+                    Comparator.comparingLong((Request r) -> r.deadlineMs)
+                            .thenComparingLong(r -> r.id));
+    private final int[] free = new int[3];
+    private final BitSet[] idle = {new BitSet(), new BitSet(), new BitSet()};
+    private int nextArrival;
+    private double nextTickMs;
+    private double now;
+    private int nextInstanceNumber;
+
+    public Fleet(SimConfig config, Workload workload, TelemetryListener telemetry) {
+        this.config = config;
+        this.workload = workload;
+        this.telemetry = telemetry;
+        this.emit = telemetry.enabled();
+        this.epochMs = workload.startEpochMs();
+        this.kvCapacity = config.kvCapacityTokens();
+        this.kvBytesPerToken = config.latency.profile().kvBytesPerToken();
+        this.swapBytesPerSecond = config.latency.profile().swapBytesPerSecond();
+        for (InstanceRole role : ROLES) {
+            for (int n = 0; n < config.initialInstances[role.ordinal()]; n++) {
+                Instance i = newInstance(role, InstanceState.RUNNING);
+                refreshFree(i);
+                markIdle(i, true);
+            }
+        }
+        nextTickMs = config.heartbeat.toMillis();
+    }
+
+    // ---------------------------------------------------------------- driving
+
+    /** Simulated ms since the start. */
+    public double now() {
+        return now;
+    }
+
+    /** Epoch ms of the simulated clock. */
+    public long nowEpochMs() {
+        return epochMs + (long) now;
+    }
+
+    /** Runs every event up to simulated time {@code t} (ms since the start). */
+    public void advanceTo(double t) {
+        while (true) {
+            double instanceAt =
+                    events.isEmpty() ? Double.POSITIVE_INFINITY : events.peek().nextEventMs;
+            double arrivalAt =
+                    nextArrival < workload.size()
+                            ? workload.arrivalMs(nextArrival) - epochMs
+                            : Double.POSITIVE_INFINITY;
+            double next = Math.min(Math.min(instanceAt, arrivalAt), nextTickMs);
+            if (next > t) {
+                break;
+            }
+            now = next;
+            if (instanceAt == next) {
+                Instance i = events.poll();
+                if (i.state == InstanceState.PROVISIONING) {
+                    ready(i);
+                } else {
+                    i.endIteration(now);
+                }
+            } else if (arrivalAt == next) {
+                arrive(nextArrival++);
+            } else {
+                tick();
+                nextTickMs += config.heartbeat.toMillis();
+            }
+        }
+        now = Math.max(now, t);
+    }
+
+    /** Whether every arrival has been seen and no work is left. */
+    public boolean drained() {
+        return nextArrival >= workload.size()
+                && interactiveQueue.isEmpty()
+                && batchQueue.isEmpty()
+                && instances.stream().allMatch(i -> i.running() == 0);
+    }
+
+    // ---------------------------------------------------------------- commands
+
+    /**
+     * Applies a command at the current simulated time. Commands are target states, so applying one
+     * twice changes nothing the second time. Returns what happened, for the operator.
+     */
+    public String apply(FleetCommand c) {
+        if (!config.model.equals(c.getModel())) {
+            stats.commandsIgnored++;
+            return "ignored: model " + c.getModel() + " is not served here (" + config.model + ")";
+        }
+        if (c.getType() == CommandType.SET_BATCH_SIZE) {
+            Instance i = c.getInstanceId() == null ? null : byId.get(c.getInstanceId());
+            if (i == null || i.state == InstanceState.STOPPED) {
+                stats.commandsIgnored++;
+                return "ignored: no live instance " + c.getInstanceId();
+            }
+            int value = Math.max(1, c.getValue());
+            if (value == i.batchCap) {
+                return "unchanged: " + i.id + " already at B=" + value;
+            }
+            int old = i.batchCap;
+            i.batchCap = value;
+            stats.batchSizeChanges++;
+            refreshFree(i);
+            if (i.isIdle() && hasWorkFor(i)) {
+                wake(i);
+            }
+            return i.id + " B " + old + " -> " + value;
+        }
+        if (c.getRole() == null) {
+            stats.commandsIgnored++;
+            return "ignored: SET_REPLICAS without a role";
+        }
+        return setReplicas(c.getRole(), Math.max(0, c.getValue()));
+    }
+
+    private String setReplicas(InstanceRole role, int target) {
+        List<Instance> live = live(role);
+        int current = live.size();
+        if (target == current) {
+            return "unchanged: " + current + " " + role;
+        }
+        List<String> done = new ArrayList<>();
+        if (target > current) {
+            int add = target - current;
+            // Role change first: a draining instance keeps its weights and serves at once.
+            for (Instance i : instances) {
+                if (add == 0) {
+                    break;
+                }
+                if (i.state == InstanceState.DRAINING) {
+                    InstanceRole old = i.role;
+                    i.drainRequested = false;
+                    i.state = InstanceState.RUNNING;
+                    i.role = role;
+                    stats.roleChanges++;
+                    refreshFree(i);
+                    if (!i.iterating) {
+                        wake(i);
+                    }
+                    done.add(i.id + " " + old + "->" + role);
+                    add--;
+                }
+            }
+            for (; add > 0; add--) {
+                Instance i = newInstance(role, InstanceState.PROVISIONING);
+                i.nextEventMs = now + config.coldStart.toMillis();
+                events.add(i);
+                stats.instancesAdded++;
+                done.add("+" + i.id);
+            }
+        } else {
+            int remove = current - target;
+            // Cancel cold starts first, then drain the least loaded.
+            live.sort(
+                    Comparator.comparing((Instance i) -> i.state != InstanceState.PROVISIONING)
+                            .thenComparingInt(Instance::running)
+                            .thenComparingInt(i -> -i.index));
+            for (Instance i : live.subList(0, remove)) {
+                if (i.state == InstanceState.PROVISIONING) {
+                    events.remove(i);
+                    stop(i, now);
+                } else {
+                    drain(i);
+                }
+                stats.instancesRemoved++;
+                done.add("-" + i.id);
+            }
+        }
+        return role + " " + current + " -> " + target + ": " + String.join(", ", done);
+    }
+
+    private void drain(Instance i) {
+        markIdle(i, false);
+        i.state = InstanceState.DRAINING;
+        refreshFree(i);
+        if (i.iterating) {
+            i.drainRequested = true; // at the next iteration boundary
+        } else {
+            i.requeueBatch(now);
+            if (i.running() == 0) {
+                stop(i, now);
+            } else {
+                i.startIteration(now);
+            }
+        }
+    }
+
+    private List<Instance> live(InstanceRole role) {
+        List<Instance> live = new ArrayList<>();
+        for (Instance i : instances) {
+            if (i.role == role
+                    && (i.state == InstanceState.RUNNING
+                            || i.state == InstanceState.PROVISIONING)) {
+                live.add(i);
+            }
+        }
+        return live;
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    private Instance newInstance(InstanceRole role, InstanceState state) {
+        String id = String.format("%s-%03d", config.model, nextInstanceNumber++);
+        Instance i =
+                new Instance(this, instances.size(), id, role, state, config.initialBatchCap, now);
+        instances.add(i);
+        byId.put(id, i);
+        return i;
+    }
+
+    private void ready(Instance i) {
+        i.state = InstanceState.RUNNING;
+        refreshFree(i);
+        wake(i);
+    }
+
+    void stop(Instance i, double at) {
+        markIdle(i, false);
+        i.state = InstanceState.STOPPED;
+        i.stoppedMs = at;
+        refreshFree(i);
+        stats.gpuMs += at - i.provisionedMs;
+    }
+
+    // ---------------------------------------------------------------- routing
+
+    private void arrive(int index) {
+        boolean interactive = workload.interactive(index);
+        Request r =
+                new Request(
+                        index,
+                        interactive,
+                        now,
+                        workload.promptTokens(index),
+                        workload.outputTokens(index),
+                        workload.deadlineMs(index),
+                        interactive ? config.interactiveTtftMs : 0,
+                        interactive ? config.interactiveItlMs : config.batchItlMs);
+        stats.arrived(interactive);
+        emit(RequestEventType.ARRIVED, r, null, now, null);
+        enqueue(r);
+    }
+
+    private void enqueue(Request r) {
+        r.enqueuedMs = now;
+        if (r.interactive) {
+            if (r.preemptions > 0) {
+                interactiveQueue.addFirst(r); // admitted before everything still waiting
+            } else {
+                interactiveQueue.add(r);
+            }
+            wakeOne(InstanceRole.INTERACTIVE);
+            if (interactiveQueue.size() > free[InstanceRole.INTERACTIVE.ordinal()]) {
+                wakeOne(InstanceRole.MIXED);
+            }
+        } else {
+            batchQueue.add(r);
+            wakeOne(InstanceRole.BATCH);
+            if (interactiveQueue.isEmpty()
+                    && batchQueue.size() > free[InstanceRole.BATCH.ordinal()]) {
+                wakeOne(InstanceRole.MIXED);
+            }
+        }
+    }
+
+    private void wakeOne(InstanceRole role) {
+        int index = idle[role.ordinal()].nextSetBit(0);
+        if (index >= 0) {
+            wake(instances.get(index));
+        }
+    }
+
+    private void wake(Instance i) {
+        if (i.state != InstanceState.RUNNING || i.iterating) {
+            return;
+        }
+        fill(i, now);
+        refreshFree(i);
+        i.startIteration(now);
+    }
+
+    private boolean hasWorkFor(Instance i) {
+        return switch (i.role) {
+            case INTERACTIVE -> !interactiveQueue.isEmpty();
+            case BATCH -> !batchQueue.isEmpty();
+            case MIXED -> !interactiveQueue.isEmpty() || !batchQueue.isEmpty();
+        };
+    }
+
+    /** Admits queued work into {@code i} at an iteration boundary, by its role's priorities. */
+    void fill(Instance i, double at) {
+        switch (i.role) {
+            case INTERACTIVE -> admitFrom(interactiveQueue, i, at, Integer.MAX_VALUE);
+            case BATCH -> admitFromBatch(i, at, Integer.MAX_VALUE);
+            case MIXED -> {
+                // Interactive overflow: what the INTERACTIVE instances cannot take right now.
+                int overflow = interactiveQueue.size() - free[InstanceRole.INTERACTIVE.ordinal()];
+                if (overflow > 0) {
+                    overflow -= admitFrom(interactiveQueue, i, at, overflow);
+                    while (overflow > 0 && !interactiveQueue.isEmpty() && i.preemptOneBatch(at)) {
+                        Request r = interactiveQueue.peek();
+                        if (!i.kvFits(r.prompt)) {
+                            break;
+                        }
+                        interactiveQueue.poll();
+                        admit(r, i, at);
+                        overflow--;
+                    }
+                }
+                if (interactiveQueue.isEmpty()) {
+                    int batchOverflow = batchQueue.size() - free[InstanceRole.BATCH.ordinal()];
+                    if (batchOverflow > 0) {
+                        admitFromBatch(i, at, batchOverflow);
+                    }
+                }
+            }
+        }
+    }
+
+    private int admitFrom(ArrayDeque<Request> queue, Instance i, double at, int limit) {
+        dropTimedOut(at);
+        int admitted = 0;
+        while (admitted < limit && !queue.isEmpty() && i.running() < i.batchCap) {
+            Request r = queue.peek();
+            if (!i.kvFits(r.prompt + r.generated)) {
+                break;
+            }
+            queue.poll();
+            admit(r, i, at);
+            admitted++;
+        }
+        return admitted;
+    }
+
+    private void admitFromBatch(Instance i, double at, int limit) {
+        int admitted = 0;
+        while (admitted < limit && !batchQueue.isEmpty() && i.running() < i.batchCap) {
+            Request r = batchQueue.peek();
+            if (!i.kvFits(r.prompt + r.generated)) {
+                break;
+            }
+            batchQueue.poll();
+            admit(r, i, at);
+            admitted++;
+        }
+    }
+
+    private void admit(Request r, Instance i, double at) {
+        i.admit(r, at);
+        emit(RequestEventType.STARTED, r, i, at, null);
+    }
+
+    private void dropTimedOut(double at) {
+        long timeout = config.interactiveTimeout.toMillis();
+        while (!interactiveQueue.isEmpty() && at - interactiveQueue.peek().arrivalMs > timeout) {
+            Request r = interactiveQueue.poll();
+            stats.dropped(true);
+            emit(
+                    RequestEventType.DROPPED,
+                    r,
+                    null,
+                    at,
+                    "waited longer than " + timeout + " ms in the queue");
+        }
+    }
+
+    void preempted(Request r, Instance from, double at, boolean swappedOut, String why) {
+        r.preemptions++;
+        stats.preemptions++;
+        emit(RequestEventType.PREEMPTED, r, from, at, null);
+        enqueue(r);
+    }
+
+    void finished(Request r, Instance on, double at) {
+        double itl = r.meanItlMs(at);
+        boolean met;
+        if (r.interactive) {
+            met = r.firstTokenMs - r.arrivalMs <= r.sloTtftMs && itl <= r.sloItlMs;
+        } else {
+            met = epochMs + at <= r.deadlineMs && itl <= r.sloItlMs;
+        }
+        stats.finished(r.interactive, met, r.output);
+        emitFinished(r, on, at, itl, met);
+    }
+
+    // ---------------------------------------------------------------- bookkeeping
+
+    void schedule(Instance i) {
+        events.add(i);
+    }
+
+    void markIdle(Instance i, boolean isIdle) {
+        BitSet set = idle[i.role.ordinal()];
+        for (BitSet s : idle) {
+            s.clear(i.index);
+        }
+        if (isIdle && i.state == InstanceState.RUNNING) {
+            set.set(i.index);
+        }
+    }
+
+    /**
+     * Updates the fleet's free-slot count of {@code i}'s role after its load, B or state changed.
+     */
+    void refreshFree(Instance i) {
+        // The old contribution is taken back from the role it was counted under: roles change.
+        free[i.freeRole.ordinal()] -= i.freeContribution;
+        i.freeContribution = i.freeSlots();
+        i.freeRole = i.role;
+        free[i.role.ordinal()] += i.freeContribution;
+        if (!i.iterating) {
+            markIdle(i, i.state == InstanceState.RUNNING);
+        }
+    }
+
+    private void tick() {
+        dropTimedOut(now);
+        long ts = epochMs + (long) now;
+        for (Instance i : instances) {
+            if (i.stoppedMs >= 0 && i.stoppedMs < now - config.heartbeat.toMillis()) {
+                continue; // its STOPPED heartbeat went out already
+            }
+            if (emit) {
+                telemetry.heartbeat(heartbeat(i, ts));
+            }
+            i.hbSteps = 0;
+            i.hbStepMs = 0;
+            i.hbStepMax = 0;
+            i.hbOutput = 0;
+            i.hbPrefill = 0;
+        }
+    }
+
+    private InstanceHeartbeat heartbeat(Instance i, long ts) {
+        return InstanceHeartbeat.newBuilder()
+                .setInstanceId(i.id)
+                .setModel(config.model)
+                .setRole(i.role)
+                .setState(i.state)
+                .setTsMs(ts)
+                .setIntervalMs(config.heartbeat.toMillis())
+                .setBatchCap(i.batchCap)
+                .setRunning(i.running())
+                .setRunningInteractive(i.runningInteractive)
+                .setRunningBatch(i.runningBatch)
+                .setSwapped(i.swapped)
+                .setKvUsedTokens(i.kvUsed())
+                .setKvCapacityTokens(kvCapacity)
+                .setDecodeSteps(i.hbSteps)
+                .setItlMeanMs(i.hbSteps == 0 ? 0 : i.hbStepMs / i.hbSteps)
+                .setItlMaxMs(i.hbStepMax)
+                .setItlSloMs(i.itlSloMs())
+                .setOutputTokens(i.hbOutput)
+                .setPrefillTokens(i.hbPrefill)
+                .setStartedTsMs(epochMs + (long) i.provisionedMs)
+                .build();
+    }
+
+    private void emit(RequestEventType type, Request r, Instance on, double at, String dropReason) {
+        if (!emit) {
+            return;
+        }
+        telemetry.request(event(type, r, on, at).setDropReason(dropReason).build());
+    }
+
+    private void emitFinished(Request r, Instance on, double at, double itl, boolean met) {
+        if (!emit) {
+            return;
+        }
+        telemetry.request(
+                event(RequestEventType.FINISHED, r, on, at)
+                        .setItlMeanMs(itl)
+                        .setSloMet(met)
+                        .build());
+    }
+
+    private RequestEvent.Builder event(RequestEventType type, Request r, Instance on, double at) {
+        return RequestEvent.newBuilder()
+                .setType(type)
+                .setRequestId(r.idString())
+                .setModel(config.model)
+                .setRequestClass(r.interactive ? RequestClass.INTERACTIVE : RequestClass.BATCH)
+                .setInstanceId(on == null ? null : on.id)
+                .setInstanceRole(on == null ? null : on.role)
+                .setTsMs(epochMs + (long) at)
+                .setArrivalTsMs(epochMs + (long) r.arrivalMs)
+                .setDeadlineTsMs(r.interactive ? null : r.deadlineMs)
+                .setSloTtftMs(r.sloTtftMs)
+                .setSloItlMs(r.sloItlMs)
+                .setPromptTokens(r.prompt)
+                .setOutputTokens(r.generated)
+                .setQueueWaitMs((long) r.queueWaitMs)
+                .setTtftMs(r.hasFirstToken() ? (long) (r.firstTokenMs - r.arrivalMs) : null)
+                .setItlMeanMs(null)
+                .setPreemptions(r.preemptions)
+                .setSloMet(null)
+                .setDropReason(null);
+    }
+
+    // ---------------------------------------------------------------- observation
+
+    public FleetStats stats() {
+        return stats;
+    }
+
+    /** GPU time so far: every instance from its request to its stop (or now), ms. */
+    public double gpuMs() {
+        double ms = stats.gpuMs;
+        for (Instance i : instances) {
+            if (i.state != InstanceState.STOPPED) {
+                ms += now - i.provisionedMs;
+            }
+        }
+        return ms;
+    }
+
+    /** Counts per role of instances in a state. */
+    public int count(InstanceRole role, InstanceState state) {
+        int n = 0;
+        for (Instance i : instances) {
+            if (i.role == role && i.state == state) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Requests not finished whose SLO is already lost at the current time: interactive ones past
+     * their TTFT bound without a first token, batch ones past their deadline. They count as misses
+     * in the attainment of a run that ends before they do.
+     *
+     * @return {interactive, batch}
+     */
+    public long[] overdue() {
+        long[] late = new long[2];
+        List<Request> open = new ArrayList<>(interactiveQueue);
+        open.addAll(batchQueue);
+        for (Instance i : instances) {
+            open.addAll(i.runningRequests());
+        }
+        for (Request r : open) {
+            if (r.interactive && !r.hasFirstToken() && now - r.arrivalMs > r.sloTtftMs) {
+                late[0]++;
+            } else if (!r.interactive && epochMs + now > r.deadlineMs) {
+                late[1]++;
+            }
+        }
+        return late;
+    }
+
+    public int queuedInteractive() {
+        return interactiveQueue.size();
+    }
+
+    public int queuedBatch() {
+        return batchQueue.size();
+    }
+
+    /** Batch caps of the RUNNING instances, by instance id. */
+    public Map<String, Integer> batchCaps() {
+        Map<String, Integer> caps = new java.util.TreeMap<>();
+        for (Instance i : instances) {
+            if (i.state == InstanceState.RUNNING) {
+                caps.put(i.id, i.batchCap);
+            }
+        }
+        return caps;
+    }
+
+    public String model() {
+        return config.model;
+    }
+
+    public Workload workload() {
+        return workload;
+    }
+}

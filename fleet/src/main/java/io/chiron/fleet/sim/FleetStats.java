@@ -1,0 +1,69 @@
+package io.chiron.fleet.sim;
+
+/** Ground truth of a run, counted by the simulator itself (not from telemetry). */
+public final class FleetStats {
+    public long arrivedInteractive;
+    public long arrivedBatch;
+    public long finishedInteractive;
+    public long finishedBatch;
+    public long metInteractive;
+    public long metBatch;
+    public long droppedInteractive;
+    public long droppedBatch;
+    public long outputTokens;
+    public long metOutputTokens;
+    public long preemptions;
+    public long batchSizeChanges;
+    public long instancesAdded;
+    public long instancesRemoved;
+    public long roleChanges;
+    public long commandsIgnored;
+
+    /** GPU time of stopped instances, ms; {@link Fleet#gpuMs()} adds the live ones. */
+    double gpuMs;
+
+    void arrived(boolean interactive) {
+        if (interactive) {
+            arrivedInteractive++;
+        } else {
+            arrivedBatch++;
+        }
+    }
+
+    void finished(boolean interactive, boolean met, int output) {
+        if (interactive) {
+            finishedInteractive++;
+            metInteractive += met ? 1 : 0;
+        } else {
+            finishedBatch++;
+            metBatch += met ? 1 : 0;
+        }
+        if (met) {
+            metOutputTokens += output;
+        }
+    }
+
+    void dropped(boolean interactive) {
+        if (interactive) {
+            droppedInteractive++;
+        } else {
+            droppedBatch++;
+        }
+    }
+
+    /** Replica changes: instances added, removed, and role changes. */
+    public long scalingActions() {
+        return instancesAdded + instancesRemoved + roleChanges;
+    }
+
+    /** Met over decided (finished or dropped); NaN when nothing is decided yet. */
+    public double interactiveAttainment() {
+        long decided = finishedInteractive + droppedInteractive;
+        return decided == 0 ? Double.NaN : (double) metInteractive / decided;
+    }
+
+    public double batchAttainment() {
+        long decided = finishedBatch + droppedBatch;
+        return decided == 0 ? Double.NaN : (double) metBatch / decided;
+    }
+}

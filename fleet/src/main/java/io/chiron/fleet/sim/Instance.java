@@ -1,0 +1,340 @@
+package io.chiron.fleet.sim;
+
+import io.chiron.records.InstanceRole;
+import io.chiron.records.InstanceState;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * One simulated serving instance: vLLM-style continuous batching at iteration level. Each iteration
+ * decodes one token for every decoding sequence and prefills prompt chunks FIFO within the token
+ * budget; its duration comes from the calibrated latency model. Work is admitted only at iteration
+ * boundaries, up to the batch cap B and the KV-cache capacity.
+ *
+ * <p>Bookkeeping is O(log n) per iteration, not per sequence: decode iteration k is counted once, a
+ * sequence finishes when k reaches its {@code finishK}, and the summed context is {@code ctxBaseSum
+ * + decoding·k}.
+ */
+final class Instance {
+    private static final Comparator<Request> BY_FINISH =
+            Comparator.comparingLong((Request r) -> r.finishK).thenComparingLong(r -> r.admitSeq);
+
+    final Fleet fleet;
+    final int index;
+    final String id;
+    InstanceRole role;
+    InstanceState state;
+    int batchCap;
+    final double provisionedMs;
+    double stoppedMs = -1;
+
+    final ArrayDeque<Request> prefilling = new ArrayDeque<>();
+    final PriorityQueue<Request> decoding = new PriorityQueue<>(BY_FINISH);
+    long ctxBaseSum;
+    long k;
+    long prefillKv;
+    int runningInteractive;
+    int runningBatch;
+    int swapped;
+    private long admitCounter;
+    private double pendingSwapInMs;
+    boolean drainRequested;
+
+    // scheduling
+    double nextEventMs;
+    boolean iterating;
+    private final List<Request> chunkRequests = new ArrayList<>();
+    private final List<Integer> chunkTokens = new ArrayList<>();
+    private int iterDecode;
+    private double iterMs;
+
+    // heartbeat counters since the last heartbeat
+    int hbSteps;
+    double hbStepMs;
+    double hbStepMax;
+    long hbOutput;
+    long hbPrefill;
+
+    /** This instance's share of the fleet's free slots, as last counted, and under which role. */
+    int freeContribution;
+
+    InstanceRole freeRole;
+
+    Instance(
+            Fleet fleet,
+            int index,
+            String id,
+            InstanceRole role,
+            InstanceState state,
+            int batchCap,
+            double nowMs) {
+        this.fleet = fleet;
+        this.index = index;
+        this.id = id;
+        this.role = role;
+        this.state = state;
+        this.batchCap = batchCap;
+        this.provisionedMs = nowMs;
+        this.freeRole = role;
+    }
+
+    int running() {
+        return prefilling.size() + decoding.size();
+    }
+
+    long kvUsed() {
+        return ctxBaseSum + decoding.size() * k + prefillKv;
+    }
+
+    boolean isIdle() {
+        return state == InstanceState.RUNNING && !iterating;
+    }
+
+    int freeSlots() {
+        return state == InstanceState.RUNNING ? Math.max(0, batchCap - running()) : 0;
+    }
+
+    /** Whether a new sequence of {@code tokens} KV tokens fits the cache (1 % kept free). */
+    boolean kvFits(long tokens) {
+        return kvUsed() + tokens <= fleet.kvCapacity * 0.99;
+    }
+
+    /** Admits a request from the global queue at {@code now}. */
+    void admit(Request r, double now) {
+        r.instance = this;
+        r.admitSeq = ++admitCounter;
+        r.queueWaitMs += now - r.enqueuedMs;
+        if (r.interactive) {
+            runningInteractive++;
+        } else {
+            runningBatch++;
+        }
+        if (r.swappedOn == this) {
+            // Swap in from host memory: no prefill, just the copy back.
+            swapped--;
+            r.swappedOn = null;
+            pendingSwapInMs +=
+                    r.kvTokens() * fleet.kvBytesPerToken / fleet.swapBytesPerSecond * 1000;
+            startDecoding(r);
+        } else {
+            if (r.swappedOn != null) {
+                r.swappedOn.swapped--; // its KV stays on another instance: recompute here
+                r.swappedOn = null;
+            }
+            r.prefillTarget = r.prompt + r.generated;
+            r.prefilled = 0;
+            prefilling.add(r);
+        }
+    }
+
+    private void startDecoding(Request r) {
+        r.ctxBase = r.kvTokens() - k;
+        r.finishK = k + (r.output - r.generated);
+        ctxBaseSum += r.ctxBase;
+        decoding.add(r);
+    }
+
+    /** Starts the next iteration at {@code now}, or goes idle when there is nothing to run. */
+    void startIteration(double now) {
+        if (state != InstanceState.RUNNING && state != InstanceState.DRAINING) {
+            iterating = false;
+            return;
+        }
+        chunkRequests.clear();
+        chunkTokens.clear();
+        iterDecode = decoding.size();
+        int budget = Math.max(0, fleet.config.chunkTokens - iterDecode);
+        long prefillTokens = 0;
+        double attention = 0;
+        for (Request r : prefilling) {
+            if (budget == 0) {
+                break;
+            }
+            int take = Math.min(r.prefillTarget - r.prefilled, budget);
+            chunkRequests.add(r);
+            chunkTokens.add(take);
+            prefillTokens += take;
+            attention += (double) take * (2L * r.prefilled + take);
+            budget -= take;
+        }
+        if (iterDecode == 0 && prefillTokens == 0) {
+            iterating = false;
+            fleet.markIdle(this, true);
+            return;
+        }
+        double meanCtx = iterDecode == 0 ? 0 : (double) (ctxBaseSum + iterDecode * k) / iterDecode;
+        iterMs =
+                fleet.config.latency.iterationMs(iterDecode, meanCtx, prefillTokens, attention)
+                        + pendingSwapInMs;
+        pendingSwapInMs = 0;
+        iterating = true;
+        fleet.markIdle(this, false);
+        nextEventMs = now + iterMs;
+        fleet.schedule(this);
+    }
+
+    /** Ends the running iteration at {@code now}: tokens, first tokens, completions, admissions. */
+    void endIteration(double now) {
+        if (iterDecode > 0) {
+            k++;
+            hbSteps++;
+            hbStepMs += iterMs;
+            hbStepMax = Math.max(hbStepMax, iterMs);
+            hbOutput += iterDecode;
+            fleet.stats.outputTokens += iterDecode;
+            while (!decoding.isEmpty() && decoding.peek().finishK <= k) {
+                Request r = decoding.poll();
+                ctxBaseSum -= r.ctxBase;
+                r.generated = r.output;
+                finish(r, now);
+            }
+        }
+        for (int c = 0; c < chunkRequests.size(); c++) {
+            Request r = chunkRequests.get(c);
+            int take = chunkTokens.get(c);
+            r.prefilled += take;
+            prefillKv += take;
+            hbPrefill += take;
+            if (r.prefilled >= r.prefillTarget) {
+                prefilling.remove(r); // a completed chunk is at the head: O(1)
+                prefillKv -= r.prefilled;
+                if (!r.hasFirstToken()) {
+                    r.firstTokenMs = now;
+                    r.generated = 1;
+                    hbOutput++;
+                    fleet.stats.outputTokens++;
+                }
+                if (r.generated >= r.output) {
+                    finish(r, now);
+                } else {
+                    startDecoding(r);
+                }
+            }
+        }
+        // The cache grows one token per decoding sequence per step: make room, youngest first.
+        while (decoding.size() > 1 && kvUsed() + decoding.size() > fleet.kvCapacity) {
+            Request youngest = null;
+            for (Request r : decoding) {
+                if (youngest == null || r.admitSeq > youngest.admitSeq) {
+                    youngest = r;
+                }
+            }
+            removeDecoding(youngest);
+            fleet.preempted(youngest, this, now, false, "kv-cache full");
+        }
+        if (drainRequested) {
+            drainRequested = false;
+            requeueBatch(now);
+        }
+        if (state == InstanceState.RUNNING) {
+            fleet.fill(this, now);
+        }
+        fleet.refreshFree(this);
+        if (state == InstanceState.DRAINING && running() == 0) {
+            fleet.stop(this, now);
+            iterating = false;
+            return;
+        }
+        startIteration(now);
+    }
+
+    private void finish(Request r, double now) {
+        if (r.interactive) {
+            runningInteractive--;
+        } else {
+            runningBatch--;
+        }
+        r.instance = null;
+        fleet.finished(r, this, now);
+    }
+
+    private void removeDecoding(Request r) {
+        decoding.remove(r);
+        ctxBaseSum -= r.ctxBase;
+        r.generated = (int) (r.ctxBase + k - r.prompt);
+        if (r.interactive) {
+            runningInteractive--;
+        } else {
+            runningBatch--;
+        }
+    }
+
+    private void removePrefilling(Request r) {
+        prefilling.remove(r);
+        prefillKv -= r.prefilled;
+        r.prefilled = 0;
+        if (r.interactive) {
+            runningInteractive--;
+        } else {
+            runningBatch--;
+        }
+    }
+
+    /**
+     * Preempts the batch request with the latest deadline to make room for interactive work; its KV
+     * is swapped to host memory (or dropped, if it was still prefilling). Returns false when no
+     * batch request runs here.
+     */
+    boolean preemptOneBatch(double now) {
+        Request victim = null;
+        for (Request r : decoding) {
+            if (!r.interactive && (victim == null || r.deadlineMs > victim.deadlineMs)) {
+                victim = r;
+            }
+        }
+        boolean wasDecoding = victim != null;
+        if (victim == null) {
+            for (Request r : prefilling) {
+                if (!r.interactive && (victim == null || r.deadlineMs > victim.deadlineMs)) {
+                    victim = r;
+                }
+            }
+        }
+        if (victim == null) {
+            return false;
+        }
+        if (wasDecoding) {
+            removeDecoding(victim);
+            victim.swappedOn = this;
+            swapped++;
+        } else {
+            removePrefilling(victim);
+        }
+        fleet.preempted(victim, this, now, true, "interactive arrival on a mixed instance");
+        return true;
+    }
+
+    /** Sends every batch request back to the global queue (draining: this instance goes away). */
+    void requeueBatch(double now) {
+        for (Request r : new ArrayList<>(decoding)) {
+            if (!r.interactive) {
+                removeDecoding(r);
+                fleet.preempted(r, this, now, false, "instance draining");
+            }
+        }
+        for (Request r : new ArrayList<>(prefilling)) {
+            if (!r.interactive) {
+                removePrefilling(r);
+                fleet.preempted(r, this, now, false, "instance draining");
+            }
+        }
+    }
+
+    /** Every running request, for a crash or a forced stop. */
+    List<Request> runningRequests() {
+        List<Request> all = new ArrayList<>(prefilling);
+        all.addAll(decoding);
+        return all;
+    }
+
+    int itlSloMs() {
+        if (runningInteractive > 0) {
+            return fleet.config.interactiveItlMs;
+        }
+        return runningBatch > 0 ? fleet.config.batchItlMs : 0;
+    }
+}

@@ -1,0 +1,49 @@
+package io.chiron.fleet.sim;
+
+import io.chiron.policy.profile.GpuProfile;
+import io.chiron.policy.profile.LatencyModel;
+
+import java.time.Duration;
+
+/**
+ * Settings of the simulated fleet. Mutable builder-style fields with defaults; the simulator reads
+ * them once at start.
+ */
+public final class SimConfig {
+    /** Model (and pool) name every instance serves. */
+    public String model = "llama3-8b";
+
+    /** Latency model of one instance. */
+    public LatencyModel latency = new LatencyModel(GpuProfile.shipped());
+
+    /** Time from asking for an instance to its serving (weights load, warm-up). */
+    public Duration coldStart = Duration.ofSeconds(60);
+
+    /** Token budget of one iteration (vLLM max_num_batched_tokens): decodes count one each. */
+    public int chunkTokens = 2048;
+
+    /** B of a new instance (vLLM's default max_num_seqs), until the autoscaler sets one. */
+    public int initialBatchCap = 256;
+
+    /** Heartbeat interval. */
+    public Duration heartbeat = Duration.ofSeconds(1);
+
+    /** Instances per role (INTERACTIVE, MIXED, BATCH) running at time zero. */
+    public int[] initialInstances = {1, 1, 1};
+
+    /** Interactive TTFT bound, ms. */
+    public int interactiveTtftMs = 2000;
+
+    /** Interactive mean ITL bound, ms. */
+    public int interactiveItlMs = 50;
+
+    /** Batch mean ITL bound, ms. */
+    public int batchItlMs = 500;
+
+    /** Interactive requests still queued after this long are dropped (the client gave up). */
+    public Duration interactiveTimeout = Duration.ofSeconds(60);
+
+    public long kvCapacityTokens() {
+        return latency.profile().kvCapacityTokens();
+    }
+}

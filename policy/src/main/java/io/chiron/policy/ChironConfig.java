@@ -1,0 +1,203 @@
+package io.chiron.policy;
+
+import java.io.Serializable;
+import java.lang.reflect.Field;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Every constant of the Chiron policy (DESIGN.md §2) in one place, each documented by {@link
+ * Param}. Treat an instance as immutable once built; make variants with {@link #with(Consumer)}.
+ */
+public final class ChironConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    // ---- SLOs (DESIGN.md §1) ----
+    @Param(
+            key = "chiron.slo.interactive.ttft",
+            description = "Interactive time-to-first-token bound.")
+    public Duration interactiveTtft = Duration.ofSeconds(2);
+
+    @Param(
+            key = "chiron.slo.interactive.itl",
+            description = "Interactive mean inter-token latency bound.")
+    public Duration interactiveItl = Duration.ofMillis(50);
+
+    @Param(key = "chiron.slo.batch.itl", description = "Batch mean inter-token latency bound.")
+    public Duration batchItl = Duration.ofMillis(500);
+
+    // ---- local autoscaler ----
+    @Param(
+            key = "chiron.local.period",
+            description =
+                    "How often each instance's batch size is reconsidered (the instance window).")
+    public Duration localPeriod = Duration.ofSeconds(5);
+
+    @Param(
+            key = "chiron.local.beta",
+            description =
+                    "Multiplicative decrease of B when ITL p95 exceeds the SLO: B <- max(B_min, floor(beta*B)).")
+    public double beta = 0.7;
+
+    @Param(
+            key = "chiron.local.alpha",
+            description = "B may grow only while ITL p95 < alpha * SLO (hysteresis below the SLO).")
+    public double alpha = 0.8;
+
+    @Param(
+            key = "chiron.local.gamma",
+            description = "Additive increase: B <- min(B_max, B + max(1, ceil(gamma*B))).")
+    public double gamma = 0.25;
+
+    @Param(
+            key = "chiron.local.epsilon",
+            description = "An increase pays when output tokens/s rose by at least this fraction.")
+    public double epsilon = 0.02;
+
+    @Param(
+            key = "chiron.local.saturation",
+            description =
+                    "An instance is saturated when its running sequences reach this fraction of B (or requests wait).")
+    public double saturation = 0.9;
+
+    @Param(
+            key = "chiron.local.plateau-hold",
+            description = "After an increase that did not pay, no increase for this long.")
+    public Duration plateauHold = Duration.ofSeconds(60);
+
+    @Param(
+            key = "chiron.local.batch-min",
+            description = "Smallest batch size the local autoscaler sets.")
+    public int batchMin = 4;
+
+    @Param(
+            key = "chiron.local.batch-max",
+            description = "Largest batch size it sets; the KV-cache bound applies on top.")
+    public int batchMax = 512;
+
+    // ---- global autoscaler ----
+    @Param(
+            key = "chiron.global.period",
+            description = "How often each pool's instance counts are reconsidered.")
+    public Duration globalPeriod = Duration.ofSeconds(15);
+
+    @Param(
+            key = "chiron.global.z",
+            description =
+                    "Quantile of the batch waiting-time bound W = (N*mu + z*sqrt(N)*sigma) / (m*T(B)); 2.33 is 99 %.")
+    public double z = 2.33;
+
+    @Param(
+            key = "chiron.global.cold-start",
+            description =
+                    "Time from asking for an instance to its serving, as the policy assumes it.")
+    public Duration coldStart = Duration.ofSeconds(60);
+
+    @Param(
+            key = "chiron.global.margin",
+            description = "Safety margin on top of the cold start when checking batch deadlines.")
+    public Duration margin = Duration.ofSeconds(60);
+
+    @Param(
+            key = "chiron.global.scale-in-cooldown",
+            description = "No scale-in within this long of the pool's last action.")
+    public Duration scaleInCooldown = Duration.ofMinutes(5);
+
+    @Param(
+            key = "chiron.global.utilization-target",
+            description =
+                    "U_target of interactive backpressure b_int = max(U / U_target, TTFT_p95 / (theta * TTFT_SLO)).")
+    public double utilizationTarget = 0.7;
+
+    @Param(
+            key = "chiron.global.theta",
+            description =
+                    "Fraction of the TTFT SLO that interactive TTFT p95 may use before it counts as pressure.")
+    public double theta = 0.5;
+
+    @Param(
+            key = "chiron.global.confirm-periods",
+            description = "Consecutive periods with b_int > 1 before an interactive scale-out.")
+    public int confirmPeriods = 2;
+
+    @Param(
+            key = "chiron.global.scale-in-below",
+            description = "Interactive scale-in only while b_int stays below this.")
+    public double scaleInBelow = 0.5;
+
+    @Param(
+            key = "chiron.global.stabilization",
+            description = "How long b_int must stay low before an interactive scale-in.")
+    public Duration stabilization = Duration.ofMinutes(5);
+
+    @Param(
+            key = "chiron.global.min-interactive",
+            description = "Fewest INTERACTIVE instances per pool.")
+    public int minInteractive = 1;
+
+    @Param(
+            key = "chiron.global.min-mixed",
+            description = "Fewest MIXED instances per pool (the headroom floor).")
+    public int minMixed = 1;
+
+    @Param(key = "chiron.global.min-batch", description = "Fewest BATCH instances per pool.")
+    public int minBatch = 0;
+
+    @Param(
+            key = "chiron.global.max-instances",
+            description = "Most instances per pool, all roles together.")
+    public int maxInstances = 64;
+
+    @Param(
+            key = "chiron.telemetry.heartbeat",
+            description =
+                    "Interval of instance heartbeats; a window with fewer than half the expected heartbeats is stale.")
+    public Duration heartbeatInterval = Duration.ofSeconds(1);
+
+    public static ChironConfig defaults() {
+        return new ChironConfig();
+    }
+
+    /** A copy with changes applied, e.g. {@code cfg.with(c -> c.beta = 0.5)}. */
+    public ChironConfig with(Consumer<ChironConfig> change) {
+        ChironConfig copy = new ChironConfig();
+        try {
+            for (Field f : ChironConfig.class.getFields()) {
+                if (f.isAnnotationPresent(Param.class)) {
+                    f.set(copy, f.get(this));
+                }
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+        change.accept(copy);
+        return copy;
+    }
+
+    /** ITL bound of a class, ms. */
+    public double itlSloMs(boolean interactive) {
+        return (interactive ? interactiveItl : batchItl).toMillis();
+    }
+
+    /** Key, default and description of every constant, for the documentation table. */
+    public static List<String[]> describe() {
+        List<String[]> rows = new ArrayList<>();
+        ChironConfig defaults = defaults();
+        for (Field f : ChironConfig.class.getFields()) {
+            Param p = f.getAnnotation(Param.class);
+            if (p != null) {
+                try {
+                    rows.add(
+                            new String[] {
+                                p.key(), String.valueOf(f.get(defaults)), p.description()
+                            });
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return rows;
+    }
+}

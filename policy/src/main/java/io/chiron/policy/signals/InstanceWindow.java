@@ -1,0 +1,183 @@
+package io.chiron.policy.signals;
+
+import io.chiron.records.InstanceHeartbeat;
+import io.chiron.records.InstanceRole;
+import io.chiron.records.InstanceSignal;
+import io.chiron.records.InstanceState;
+import io.chiron.records.RequestClass;
+import io.chiron.records.RequestEvent;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.Serializable;
+
+/**
+ * Accumulates one instance's telemetry over one window into an {@link InstanceSignal}: the
+ * incremental aggregate of the telemetry job, and of the direct (no Flink) path, so both compute
+ * the same signals. Gauges (role, state, B, running by class) are taken from the latest heartbeat
+ * by event time, so the result does not depend on arrival order.
+ */
+public final class InstanceWindow implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private String instanceId;
+    private String model;
+    private InstanceRole role = InstanceRole.MIXED;
+    private InstanceState state = InstanceState.RUNNING;
+    private long latestHeartbeatTs = Long.MIN_VALUE;
+    private int heartbeats;
+    private int batchCap;
+    private int runningInteractive;
+    private int runningBatch;
+    private int itlSloMs;
+    private double runningSum;
+    private int runningMax;
+    private double kvUtilSum;
+    private long decodeSteps;
+    private long outputTokens;
+    private long prefillTokens;
+    private int started;
+    private int completions;
+    private int completionsInteractive;
+    private int sloMetInteractive;
+    private int completionsBatch;
+    private int sloMetBatch;
+    // Iteration latency in microseconds, one count per decode step.
+    private final Histogram itlMicros = Percentiles.newHistogram();
+    private final Histogram ttftMs = Percentiles.newHistogram();
+    private final Histogram queueWaitMs = Percentiles.newHistogram();
+
+    public void add(InstanceHeartbeat hb) {
+        identify(hb.getInstanceId(), hb.getModel());
+        heartbeats++;
+        if (hb.getTsMs() >= latestHeartbeatTs) {
+            latestHeartbeatTs = hb.getTsMs();
+            role = hb.getRole();
+            state = hb.getState();
+            batchCap = hb.getBatchCap();
+            runningInteractive = hb.getRunningInteractive();
+            runningBatch = hb.getRunningBatch();
+            itlSloMs = hb.getItlSloMs();
+        }
+        runningSum += hb.getRunning();
+        runningMax = Math.max(runningMax, hb.getRunning());
+        if (hb.getKvCapacityTokens() > 0) {
+            kvUtilSum += (double) hb.getKvUsedTokens() / hb.getKvCapacityTokens();
+        }
+        decodeSteps += hb.getDecodeSteps();
+        outputTokens += hb.getOutputTokens();
+        prefillTokens += hb.getPrefillTokens();
+        if (hb.getDecodeSteps() > 0) {
+            itlMicros.recordValueWithCount(
+                    Math.max(1, Math.round(hb.getItlMeanMs() * 1000)), hb.getDecodeSteps());
+        }
+    }
+
+    public void add(RequestEvent e) {
+        if (e.getInstanceId() == null) {
+            return;
+        }
+        identify(e.getInstanceId(), e.getModel());
+        switch (e.getType()) {
+            case STARTED -> {
+                started++;
+                queueWaitMs.recordValue(Math.max(0, e.getQueueWaitMs()));
+            }
+            case FINISHED -> {
+                completions++;
+                boolean met = Boolean.TRUE.equals(e.getSloMet());
+                if (e.getRequestClass() == RequestClass.INTERACTIVE) {
+                    completionsInteractive++;
+                    sloMetInteractive += met ? 1 : 0;
+                    if (e.getTtftMs() != null) {
+                        ttftMs.recordValue(Math.max(0, e.getTtftMs()));
+                    }
+                } else {
+                    completionsBatch++;
+                    sloMetBatch += met ? 1 : 0;
+                }
+            }
+            default -> {}
+        }
+    }
+
+    public void merge(InstanceWindow other) {
+        if (other.instanceId != null) {
+            identify(other.instanceId, other.model);
+        }
+        if (other.latestHeartbeatTs >= latestHeartbeatTs && other.heartbeats > 0) {
+            latestHeartbeatTs = other.latestHeartbeatTs;
+            role = other.role;
+            state = other.state;
+            batchCap = other.batchCap;
+            runningInteractive = other.runningInteractive;
+            runningBatch = other.runningBatch;
+            itlSloMs = other.itlSloMs;
+        }
+        heartbeats += other.heartbeats;
+        runningSum += other.runningSum;
+        runningMax = Math.max(runningMax, other.runningMax);
+        kvUtilSum += other.kvUtilSum;
+        decodeSteps += other.decodeSteps;
+        outputTokens += other.outputTokens;
+        prefillTokens += other.prefillTokens;
+        started += other.started;
+        completions += other.completions;
+        completionsInteractive += other.completionsInteractive;
+        sloMetInteractive += other.sloMetInteractive;
+        completionsBatch += other.completionsBatch;
+        sloMetBatch += other.sloMetBatch;
+        itlMicros.add(other.itlMicros);
+        ttftMs.add(other.ttftMs);
+        queueWaitMs.add(other.queueWaitMs);
+    }
+
+    private void identify(String id, String model) {
+        if (instanceId == null) {
+            instanceId = id;
+            this.model = model;
+        }
+    }
+
+    /** Whether any heartbeat arrived; a window of request events alone has no gauges to report. */
+    public boolean hasHeartbeats() {
+        return heartbeats > 0;
+    }
+
+    public InstanceSignal toSignal(long windowStartMs, long windowEndMs) {
+        double seconds = Math.max(1, windowEndMs - windowStartMs) / 1000.0;
+        return InstanceSignal.newBuilder()
+                .setInstanceId(instanceId)
+                .setModel(model)
+                .setRole(role)
+                .setState(state)
+                .setWindowStartMs(windowStartMs)
+                .setWindowEndMs(windowEndMs)
+                .setHeartbeats(heartbeats)
+                .setBatchCap(batchCap)
+                .setRunningMean(heartbeats == 0 ? 0 : runningSum / heartbeats)
+                .setRunningMax(runningMax)
+                .setRunningInteractive(runningInteractive)
+                .setRunningBatch(runningBatch)
+                .setKvUtilMean(heartbeats == 0 ? 0 : kvUtilSum / heartbeats)
+                .setItlSloMs(itlSloMs)
+                .setItlP50Ms(Percentiles.at(itlMicros, 50, 1000))
+                .setItlP95Ms(Percentiles.at(itlMicros, 95, 1000))
+                .setItlP99Ms(Percentiles.at(itlMicros, 99, 1000))
+                .setDecodeSteps(decodeSteps)
+                .setOutputTokens(outputTokens)
+                .setOutputTokensPerS(outputTokens / seconds)
+                .setPrefillTokens(prefillTokens)
+                .setStarted(started)
+                .setCompletions(completions)
+                .setCompletionsInteractive(completionsInteractive)
+                .setSloMetInteractive(sloMetInteractive)
+                .setCompletionsBatch(completionsBatch)
+                .setSloMetBatch(sloMetBatch)
+                .setQueueWaitP95Ms(Percentiles.at(queueWaitMs, 95, 1))
+                .setTtftP50Ms(Percentiles.at(ttftMs, 50, 1))
+                .setTtftP95Ms(Percentiles.at(ttftMs, 95, 1))
+                .setTtftP99Ms(Percentiles.at(ttftMs, 99, 1))
+                .build();
+    }
+}

@@ -1,0 +1,107 @@
+package io.chiron.policy.signals;
+
+import io.chiron.records.PoolSignal;
+import io.chiron.records.QueueGroup;
+import io.chiron.records.RequestClass;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The running picture of one pool: the global queue per request group, rebuilt from the request
+ * events window after window, and the output-length distribution of finished requests. Windows must
+ * be applied in event-time order (the telemetry job's keyed window output is).
+ */
+public final class PoolBook implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    // group key -> {requests, prompt tokens}
+    private final TreeMap<Long, long[]> queue = new TreeMap<>();
+    private long finished;
+    private double outputSum;
+    private double outputSquares;
+    private double promptSum;
+
+    /** Folds one window into the book and returns the pool's signal for that window. */
+    public PoolSignal apply(PoolWindow w, long windowStartMs, long windowEndMs) {
+        for (Map.Entry<Long, long[]> e : w.queueDelta.entrySet()) {
+            long[] v = queue.computeIfAbsent(e.getKey(), g -> new long[2]);
+            v[0] += e.getValue()[0];
+            v[1] += e.getValue()[1];
+        }
+        // A group emptied (or pushed below zero by events lost upstream) is forgotten.
+        queue.values().removeIf(v -> v[0] <= 0);
+        finished += w.finished;
+        outputSum += w.outputSum;
+        outputSquares += w.outputSquares;
+        promptSum += w.promptSum;
+
+        long queueInteractive = 0;
+        long queueBatch = 0;
+        List<QueueGroup> groups = new ArrayList<>();
+        // Keys ascend: the interactive group (-1) first, then batch buckets earliest deadline
+        // first.
+        for (Iterator<Map.Entry<Long, long[]>> it = queue.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Long, long[]> e = it.next();
+            boolean interactive = e.getKey() == PoolWindow.INTERACTIVE_GROUP;
+            long requests = e.getValue()[0];
+            if (interactive) {
+                queueInteractive += requests;
+            } else {
+                queueBatch += requests;
+            }
+            groups.add(
+                    QueueGroup.newBuilder()
+                            .setRequestClass(
+                                    interactive ? RequestClass.INTERACTIVE : RequestClass.BATCH)
+                            .setSloBucketMs(interactive ? 0 : e.getKey())
+                            // Deadlines are known to the bucket: its start is the safe bound.
+                            .setEarliestDeadlineTsMs(interactive ? 0 : e.getKey())
+                            .setRequests(requests)
+                            .setPromptTokens(Math.max(0, e.getValue()[1]))
+                            .build());
+        }
+        double mean = finished == 0 ? 0 : outputSum / finished;
+        double variance = finished == 0 ? 0 : Math.max(0, outputSquares / finished - mean * mean);
+        return PoolSignal.newBuilder()
+                .setModel(w.model)
+                .setWindowStartMs(windowStartMs)
+                .setWindowEndMs(windowEndMs)
+                .setInstancesInteractive(w.running[0])
+                .setInstancesMixed(w.running[1])
+                .setInstancesBatch(w.running[2])
+                .setProvisioningInteractive(w.provisioning[0])
+                .setProvisioningMixed(w.provisioning[1])
+                .setProvisioningBatch(w.provisioning[2])
+                .setDraining(w.draining)
+                .setStaleInstances(w.stale)
+                .setBatchCapInteractive(w.batchCap[0])
+                .setBatchCapMixed(w.batchCap[1])
+                .setBatchCapBatch(w.batchCap[2])
+                .setRunningInteractive(w.runningInteractive)
+                .setRunningBatch(w.runningBatch)
+                .setOutputTokensPerS(w.outputTokensPerS)
+                .setDecodeTokensPerSPerInstance(
+                        w.busyInstances == 0 ? 0 : w.busyTokensPerS / w.busyInstances)
+                .setBatchCapMean(w.runningInstances == 0 ? 0 : w.batchCapSum / w.runningInstances)
+                .setArrivalsInteractive(w.arrivalsInteractive)
+                .setArrivalsBatch(w.arrivalsBatch)
+                .setQueueInteractive(queueInteractive)
+                .setQueueBatch(queueBatch)
+                .setQueueGroups(groups)
+                .setOutputTokensMean(mean)
+                .setOutputTokensStd(Math.sqrt(variance))
+                .setPromptTokensMean(finished == 0 ? 0 : promptSum / finished)
+                .setItlP95Ms(w.itlP95Max)
+                .setTtftP95Ms(w.ttftP95Max)
+                .setCompletionsInteractive(w.completionsInteractive)
+                .setSloMetInteractive(w.sloMetInteractive)
+                .setCompletionsBatch(w.completionsBatch)
+                .setSloMetBatch(w.sloMetBatch)
+                .build();
+    }
+}
