@@ -7,11 +7,16 @@ import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import org.apache.commons.io.FileUtils;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -82,6 +87,23 @@ public final class EmbeddedFlink implements AutoCloseable {
 
     public void cancel(JobID job) throws ExecutionException, InterruptedException {
         cluster.cancelJob(job).get();
+    }
+
+    /**
+     * Stops the job the way {@code flink stop --drain} does: sources stop, event time advances to
+     * its end so every window fires, sinks flush, and a savepoint (to a temporary directory,
+     * deleted afterwards) is taken. Returns once the job has finished.
+     */
+    public JobResult stopWithDrain(JobID job) throws Exception {
+        Path savepoints = Files.createTempDirectory("chiron-savepoint-");
+        try {
+            cluster.stopWithSavepoint(
+                            job, savepoints.toUri().toString(), true, SavepointFormatType.CANONICAL)
+                    .get();
+            return cluster.requestJobResult(job).get();
+        } finally {
+            FileUtils.deleteQuietly(savepoints.toFile());
+        }
     }
 
     @Override

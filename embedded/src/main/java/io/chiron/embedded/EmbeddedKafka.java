@@ -106,6 +106,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("num.io.threads", "2");
         p.put("background.threads", "2");
         p.put("log.segment.bytes", Integer.toString(64 * 1024 * 1024));
+        // Replays carry their trace's timestamps (years old): time-based retention would delete
+        // them within the first check. This broker's data lives only as long as its temp dir.
+        p.put("log.retention.ms", "-1");
         return p;
     }
 

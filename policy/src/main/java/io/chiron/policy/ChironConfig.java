@@ -123,6 +123,15 @@ public final class ChironConfig implements Serializable {
     public int confirmPeriods = 2;
 
     @Param(
+            key = "chiron.global.max-scale-out-factor",
+            description =
+                    "F: an interactive scale-out sizes with min(b_int, F), so one step at most"
+                            + " multiplies the serving instances by F. Not in the paper: uncapped,"
+                            + " a TTFT that grows with the backlog during a cold start asks for"
+                            + " ever more instances.")
+    public double maxScaleOutFactor = 2.0;
+
+    @Param(
             key = "chiron.global.scale-in-below",
             description = "Interactive scale-in only while b_int stays below this.")
     public double scaleInBelow = 0.5;

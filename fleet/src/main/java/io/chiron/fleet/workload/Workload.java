@@ -42,7 +42,17 @@ public final class Workload {
         this.deadlineMs = deadlineMs;
     }
 
+    /** The workload on the trace's own clock: simulated time starts at its first arrival. */
     public static Workload build(Trace trace, WorkloadSpec spec) {
+        return build(trace, spec, trace.startEpochMs());
+    }
+
+    /**
+     * The workload with simulated time starting at {@code startEpochMs}: a closed loop against a
+     * real Kafka runs on the wall clock, since brokers delete records with timestamps older than
+     * their retention.
+     */
+    public static Workload build(Trace trace, WorkloadSpec spec, long startEpochMs) {
         SplittableRandom random = new SplittableRandom(spec.seed());
         long durationMs = spec.duration().toMillis();
         long period = trace.durationMs() + 1;
@@ -91,7 +101,7 @@ public final class Workload {
         int[] outputs = new int[total];
         long[] deadlines = new long[total];
 
-        long start = trace.startEpochMs();
+        long start = startEpochMs;
         long bulkAt = spec.batchFirstAt().toMillis();
         int k = 0;
         int out = 0;

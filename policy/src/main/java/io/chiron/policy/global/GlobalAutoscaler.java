@@ -22,9 +22,12 @@ import java.util.Map;
  *       earliest deadline first; scale out at once to the smallest sufficient capacity, scale in
  *       one instance at a time when one fewer still leaves twice the cold start, after the
  *       cooldown. A long queue with distant deadlines is no reason to scale.
- *   <li><b>Interactive</b>: {@code b_int = max(U/U_target, TTFT_p95/(θ·TTFT_SLO))}; scale out by
- *       {@code ⌈m·(b_int−1)⌉} after {@code confirm-periods} periods above 1; scale in one at a time
- *       after b_int stayed below {@code scale-in-below} for the stabilization window.
+ *   <li><b>Interactive</b>: {@code b_int = max(U/U_target, TTFT_p95/(θ·TTFT_SLO))}; after {@code
+ *       confirm-periods} periods above 1, scale out by {@code ⌈m·(min(b_int, F)−1)⌉}, or to what
+ *       the interactive arrival rate needs at U_target if that is more, less the instances already
+ *       starting. The cap F and the rate term are ours, not the paper's: TTFT grows with the
+ *       backlog while new instances cold-start, and uncapped it asks for ever more. Scale in one at
+ *       a time after b_int stayed below {@code scale-in-below} for the stabilization window.
  *   <li><b>Mixed headroom</b>: enough MIXED instances to absorb the interactive peak-to-mean over
  *       one cold-start interval, since no cold start is fast enough for a burst.
  * </ul>
@@ -38,6 +41,12 @@ public final class GlobalAutoscaler implements Serializable {
 
     /** How much interactive arrival history the headroom rule looks at. */
     private static final long HISTORY_MS = 10 * 60 * 1000L;
+
+    /** Output length assumed before any request has finished, tokens. */
+    private static final double DEFAULT_OUTPUT = 256;
+
+    /** Batch size assumed before any instance reports one. */
+    private static final double DEFAULT_BATCH = 64;
 
     private final ChironConfig config;
     private final LatencyModel model;
@@ -121,11 +130,11 @@ public final class GlobalAutoscaler implements Serializable {
             boolean stale) {
         int i = InstanceRole.INTERACTIVE.ordinal();
         long capacity = p.getBatchCapInteractive() + p.getBatchCapMixed();
-        long demand = p.getRunningInteractive() + p.getQueueInteractive();
+        long running = p.getRunningInteractive();
         double u =
                 capacity == 0
-                        ? (demand > 0 ? Double.POSITIVE_INFINITY : 0)
-                        : (double) demand / capacity;
+                        ? (running > 0 ? Double.POSITIVE_INFINITY : 0)
+                        : (double) running / capacity;
         double ttftTerm = p.getTtftP95Ms() / (config.theta * config.interactiveTtft.toMillis());
         double bInt = Math.max(u / config.utilizationTarget, ttftTerm);
         inputs.put("interactive_utilization", u);
@@ -141,11 +150,18 @@ public final class GlobalAutoscaler implements Serializable {
         if (bInt > 1 && state.highPeriods >= config.confirmPeriods) {
             int serving = p.getInstancesInteractive() + p.getInstancesMixed();
             int pending = p.getProvisioningInteractive() + p.getProvisioningMixed();
-            int add =
-                    serving == 0
-                            ? 1 - pending
-                            : (int) Math.ceil(Math.min(serving * (bInt - 1), config.maxInstances))
-                                    - pending;
+            // ⌈m·(b_int − 1)⌉ with b_int capped, or what the arrival rate needs at U_target if
+            // that is more; less what is already starting (it is not serving yet, so m and the
+            // backlog-driven b_int do not show it).
+            double rate = p.getArrivalsInteractive() * 1000.0 / windowMs;
+            double byRate = rate * workSeconds(p) / config.utilizationTarget;
+            int byPressure =
+                    (int) Math.ceil(serving * (Math.min(bInt, config.maxScaleOutFactor) - 1));
+            int add = Math.max(byPressure, (int) Math.ceil(byRate) - serving) - pending;
+            if (serving == 0) {
+                add = Math.max(add, 1 - pending);
+            }
+            inputs.put("interactive_instances_by_rate", byRate);
             if (add > 0) {
                 target[i] = current[i] + add;
                 reasons[i] =
@@ -220,11 +236,9 @@ public final class GlobalAutoscaler implements Serializable {
             Map<String, Double> inputs,
             boolean stale) {
         int i = InstanceRole.BATCH.ordinal();
-        double batchCap = p.getBatchCapMean() > 0 ? p.getBatchCapMean() : 64;
-        double context = p.getPromptTokensMean() + p.getOutputTokensMean() / 2;
-        double tokensPerSecond = model.decodeTokensPerSecond((int) Math.round(batchCap), context);
-        double prefillPerToken = model.prefillMs(2048, 2048.0 * 2048) / 2048 / 1000;
-        double mu = p.getOutputTokensMean() > 0 ? p.getOutputTokensMean() : 256;
+        double tokensPerSecond = tokensPerSecond(p);
+        double prefillPerToken = prefillSecondsPerToken();
+        double mu = p.getOutputTokensMean() > 0 ? p.getOutputTokensMean() : DEFAULT_OUTPUT;
         double sigma = p.getOutputTokensStd();
         // Spare batch capacity of the mixed instances: what interactive work leaves of them.
         double interactiveOnMixed =
@@ -292,6 +306,27 @@ public final class GlobalAutoscaler implements Serializable {
                                 p.getQueueBatch(), strict.instances(), current[i], mixedSpare);
             }
         }
+    }
+
+    /**
+     * Instance-seconds of work of a typical request: its prompt at the profiled prefill cost per
+     * token, its output at 1/T(B) per token, T(B) from the profile at the pool's mean B.
+     */
+    private double workSeconds(PoolSignal p) {
+        return p.getPromptTokensMean() * prefillSecondsPerToken()
+                + (p.getOutputTokensMean() > 0 ? p.getOutputTokensMean() : DEFAULT_OUTPUT)
+                        / tokensPerSecond(p);
+    }
+
+    private double tokensPerSecond(PoolSignal p) {
+        double batchCap = p.getBatchCapMean() > 0 ? p.getBatchCapMean() : DEFAULT_BATCH;
+        double context = p.getPromptTokensMean() + p.getOutputTokensMean() / 2;
+        return model.decodeTokensPerSecond((int) Math.round(batchCap), context);
+    }
+
+    /** Prefill cost per token at a full chunk, where prefill is compute-bound. */
+    private double prefillSecondsPerToken() {
+        return model.prefillMs(2048, 2048.0 * 2048) / 2048 / 1000;
     }
 
     /** The pool may hold at most max-instances: trim batch first, then mixed. */

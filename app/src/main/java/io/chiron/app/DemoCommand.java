@@ -1,0 +1,358 @@
+package io.chiron.app;
+
+import io.chiron.app.demo.Demo;
+import io.chiron.app.demo.DemoOptions;
+import io.chiron.fleet.report.PolicyResult;
+import io.chiron.fleet.sim.Fleet;
+import io.chiron.fleet.sim.FleetStats;
+import io.chiron.fleet.workload.Scenario;
+import io.chiron.records.ActuationStatus;
+import io.chiron.records.DecisionAction;
+import io.chiron.records.InstanceRole;
+import io.chiron.records.InstanceState;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+/** {@code chiron demo}: the closed loop on an embedded stack. */
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Runs the whole Chiron loop on this machine: an in-process Kafka broker and Flink"
+                    + " MiniCluster, the Chiron job, and a simulated GPU fleet replaying a real"
+                    + " trace faster than real time. The fleet sends telemetry to Kafka; Flink"
+                    + " computes signals and decisions; the actuator sends commands back; the"
+                    + " fleet obeys them.",
+            "Writes a summary table to stdout and DIR/summary.json."
+        })
+final class DemoCommand implements Callable<Integer> {
+    @Option(
+            names = "--minutes",
+            defaultValue = "10",
+            description = "Simulated minutes to run (default ${DEFAULT-VALUE}).")
+    double minutes;
+
+    @Option(
+            names = "--trace",
+            defaultValue = "azure-conv",
+            description =
+                    "Shipped trace (azure-conv, azure-code) or a trace file: Azure CSV or"
+                            + " Mooncake JSONL (default ${DEFAULT-VALUE}).")
+    String trace;
+
+    @Option(
+            names = "--scenario",
+            defaultValue = "mixed",
+            description = "interactive or mixed (default ${DEFAULT-VALUE}).")
+    String scenario;
+
+    @Option(
+            names = "--rate-multiplier",
+            defaultValue = "10",
+            description = "Arrival rate relative to the trace (default ${DEFAULT-VALUE}).")
+    double rateMultiplier;
+
+    @Option(
+            names = "--speedup",
+            defaultValue = "10",
+            description = "Simulated seconds per wall-clock second (default ${DEFAULT-VALUE}).")
+    double speedup;
+
+    @Option(
+            names = "--seed",
+            defaultValue = "42",
+            description = "Random seed (default ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(
+            names = "--batch-bulk",
+            defaultValue = "20000",
+            description =
+                    "Batch requests submitted at once after one simulated minute, in the mixed"
+                            + " scenario (default ${DEFAULT-VALUE}).")
+    int batchBulk;
+
+    @Option(
+            names = "--batch-deadline-minutes",
+            defaultValue = "10",
+            description =
+                    "Deadline of those batch requests after their arrival (default ${DEFAULT-VALUE}).")
+    double batchDeadlineMinutes;
+
+    @Option(
+            names = "--out",
+            defaultValue = "chiron-out/demo",
+            description = "Directory for summary.json (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(
+            names = "--verbose",
+            description = "Show Kafka's and Flink's own logging (quiet by default).")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws Exception {
+        Logging.configure(verbose);
+        DemoOptions options = options();
+        PrintStream console = System.out;
+        console.printf(
+                "Chiron demo: %s trace as the %s scenario at x%s its rate, %s simulated minutes at"
+                        + " x%s speed.%n",
+                trace,
+                options.scenario(),
+                format(rateMultiplier),
+                format(minutes),
+                format(speedup));
+        console.printf(
+                "Fleet: %s instances (H100, Llama-3-8B profile, %d s cold start). Starting Kafka"
+                        + " and Flink in-process...%n%n",
+                Demo.describeFleet(options.initialInstances()), 60);
+
+        Demo.Result result;
+        try (Progress progress = new Progress(options.simulated())) {
+            result = Demo.run(options, progress::update);
+        }
+        print(result, console);
+        Path file = Summaries.write(options.out(), summary(result));
+        console.printf("%nsummary: %s%n", file);
+        return 0;
+    }
+
+    private DemoOptions options() {
+        if (!(minutes > 0) || minutes > 24 * 60) {
+            throw new IllegalArgumentException(
+                    "--minutes must be in (0, 1440], was " + format(minutes));
+        }
+        if (!(speedup > 0) || speedup > 1000) {
+            throw new IllegalArgumentException(
+                    "--speedup must be in (0, 1000], was " + format(speedup));
+        }
+        if (!(batchDeadlineMinutes > 0)) {
+            throw new IllegalArgumentException(
+                    "--batch-deadline-minutes must be > 0, was " + format(batchDeadlineMinutes));
+        }
+        DemoOptions d = DemoOptions.defaults();
+        return new DemoOptions(
+                trace,
+                Scenario.parse(scenario),
+                Duration.ofMillis((long) (minutes * 60_000)),
+                rateMultiplier,
+                speedup,
+                seed,
+                d.initialInstances(),
+                batchBulk,
+                d.batchFirstAt(),
+                Duration.ofMillis((long) (batchDeadlineMinutes * 60_000)),
+                false,
+                out);
+    }
+
+    static Map<String, Object> summary(Demo.Result r) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("trace", r.options().trace());
+        json.put("scenario", r.options().scenario().cliName());
+        json.put("seed", r.options().seed());
+        json.put("simulated_seconds", r.simulatedSeconds());
+        json.put("wall_seconds", r.wallSeconds());
+        json.put("policies", Map.of("chiron", r.chiron().toJson()));
+        Map<String, Object> loop = new LinkedHashMap<>();
+        loop.put("speedup", r.options().speedup());
+        loop.put("rate_multiplier", r.options().rateMultiplier());
+        loop.put("stack_startup_seconds", r.startupSeconds());
+        loop.put("telemetry_records", r.telemetryRecords());
+        loop.put("instance_signals", r.instanceSignals().size());
+        loop.put("pool_signals", r.poolSignals().size());
+        loop.put("decisions_batch_size", r.decisions(DecisionAction.SET_BATCH_SIZE));
+        loop.put("decisions_replicas", r.decisions(DecisionAction.SET_REPLICAS));
+        loop.put("actuations_applied", r.actuations(ActuationStatus.APPLIED));
+        loop.put("actuations_rejected", r.actuations(ActuationStatus.REJECTED));
+        loop.put("commands_applied_by_fleet", r.applied().size());
+        loop.put("dead_letters", r.deadLetters().size());
+        loop.put("decision_lag_simulated_seconds_p50", nullIfNaN(r.lagSeconds(50)));
+        loop.put("decision_lag_simulated_seconds_max", nullIfNaN(r.lagSeconds(100)));
+        json.put("closed_loop", loop);
+        return json;
+    }
+
+    private static Double nullIfNaN(double v) {
+        return Double.isNaN(v) ? null : v;
+    }
+
+    private static void print(Demo.Result r, PrintStream out) {
+        PolicyResult p = r.chiron();
+        out.println();
+        out.println("Closed loop");
+        row(
+                out,
+                "simulated time",
+                String.format("%.0f s (x%s)", r.simulatedSeconds(), format(r.options().speedup())));
+        row(
+                out,
+                "wall time",
+                String.format("%.1f s (stack up in %.1f s)", r.wallSeconds(), r.startupSeconds()));
+        row(out, "telemetry sent to Kafka", String.format("%,d records", r.telemetryRecords()));
+        row(
+                out,
+                "signals from Flink",
+                String.format(
+                        "%,d instance, %,d pool",
+                        r.instanceSignals().size(), r.poolSignals().size()));
+        row(
+                out,
+                "decisions",
+                String.format(
+                        "%d batch-size, %d replica",
+                        r.decisions(DecisionAction.SET_BATCH_SIZE),
+                        r.decisions(DecisionAction.SET_REPLICAS)));
+        row(
+                out,
+                "actuations",
+                String.format(
+                        "%d applied, %d rejected by the guard",
+                        r.actuations(ActuationStatus.APPLIED),
+                        r.actuations(ActuationStatus.REJECTED)));
+        row(out, "commands obeyed by the fleet", String.valueOf(r.applied().size()));
+        row(
+                out,
+                "decision -> effect lag",
+                String.format(
+                        "p50 %.1f s, max %.1f s simulated (%.2f s wall at x%s)",
+                        r.lagSeconds(50),
+                        r.lagSeconds(100),
+                        r.lagSeconds(50) / r.options().speedup(),
+                        format(r.options().speedup())));
+        row(out, "dead letters", String.valueOf(r.deadLetters().size()));
+        out.println();
+        out.println("Fleet outcome (policy: chiron)");
+        row(out, "interactive SLO attainment", percent(p.interactiveSloAttainment()));
+        row(out, "batch SLO attainment", percent(p.batchSloAttainment()));
+        row(out, "GPU-hours", String.format("%.2f", p.gpuHours()));
+        row(
+                out,
+                "SLO-meeting tokens per GPU-hour",
+                String.format("%,.0f", p.outputTokensPerGpuHour()));
+        row(
+                out,
+                "throughput / goodput",
+                String.format("%.1f / %.1f requests/s", p.throughputRps(), p.goodputRps()));
+        row(out, "scaling actions", String.valueOf(p.scalingActions()));
+        row(out, "batch-size changes", String.valueOf(p.batchSizeChanges()));
+        row(out, "preemptions", String.valueOf(p.preemptions()));
+        row(
+                out,
+                "requests",
+                String.format(
+                        "%,d arrived, %,d finished, %,d dropped",
+                        p.requestsArrived(), p.requestsFinished(), p.requestsDropped()));
+        if (!r.decisions().isEmpty()) {
+            out.println();
+            out.println("Last decisions (why):");
+            r.decisions().stream()
+                    .skip(Math.max(0, r.decisions().size() - 5))
+                    .forEach(
+                            d ->
+                                    out.printf(
+                                            "  %s %s: %s%n",
+                                            d.getAction(),
+                                            d.getInstanceId() != null
+                                                    ? d.getInstanceId()
+                                                    : d.getRole(),
+                                            d.getReason()));
+        }
+    }
+
+    private static void row(PrintStream out, String label, String value) {
+        out.printf("  %-32s %s%n", label, value);
+    }
+
+    static String percent(Double v) {
+        return v == null ? "n/a (nothing decided yet)" : String.format("%.1f %%", v * 100);
+    }
+
+    static String format(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+    }
+
+    /** Live progress: a bar on a terminal, a line every ten seconds otherwise. */
+    static final class Progress implements AutoCloseable {
+        private final long totalSeconds;
+        private final ProgressBar bar;
+        private long lastLineNanos;
+
+        Progress(Duration simulated) {
+            this.totalSeconds = simulated.toSeconds();
+            this.bar =
+                    System.console() == null
+                            ? null
+                            : new ProgressBarBuilder()
+                                    .setTaskName("simulated")
+                                    .setInitialMax(totalSeconds)
+                                    .setUnit(" s", 1)
+                                    .setStyle(ProgressBarStyle.ASCII)
+                                    .setUpdateIntervalMillis(250)
+                                    .hideEta()
+                                    .build();
+        }
+
+        void update(Fleet f) {
+            String line = status(f);
+            long seconds = (long) (f.now() / 1000);
+            if (bar != null) {
+                bar.stepTo(Math.min(seconds, totalSeconds));
+                bar.setExtraMessage(" " + line);
+            } else if (System.nanoTime() - lastLineNanos > 10_000_000_000L
+                    || seconds >= totalSeconds) {
+                lastLineNanos = System.nanoTime();
+                System.out.printf("  %4d s  %s%n", seconds, line);
+            }
+        }
+
+        static String status(Fleet f) {
+            FleetStats s = f.stats();
+            int starting = 0;
+            StringBuilder roles = new StringBuilder();
+            for (InstanceRole role : InstanceRole.values()) {
+                roles.append(role.name().charAt(0))
+                        .append(f.count(role, InstanceState.RUNNING))
+                        .append(' ');
+                starting += f.count(role, InstanceState.PROVISIONING);
+            }
+            String caps =
+                    f.batchCaps().values().stream()
+                            .map(String::valueOf)
+                            .collect(Collectors.joining(","));
+            return String.format(
+                    "instances %s(+%d starting) | queue i%d b%d | B %s | SLO i %s b %s",
+                    roles,
+                    starting,
+                    f.queuedInteractive(),
+                    f.queuedBatch(),
+                    caps,
+                    shortPercent(s.interactiveAttainment()),
+                    shortPercent(s.batchAttainment()));
+        }
+
+        private static String shortPercent(double v) {
+            return Double.isNaN(v) ? "-" : String.format("%.1f%%", v * 100);
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+    }
+}

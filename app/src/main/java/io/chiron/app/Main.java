@@ -1,0 +1,54 @@
+package io.chiron.app;
+
+import io.chiron.records.AvroTrust;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code chiron} command. */
+@Command(
+        name = "chiron",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+            "SLO-aware hierarchical autoscaler for LLM serving fleets, as a Flink pipeline over"
+                    + " Kafka.",
+            ""
+        },
+        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        AvroTrust.install();
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line with Chiron's error handling: bad input names the option and exits 2. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler(
+                (e, commandLine, parseResult) -> {
+                    if (e instanceof IllegalArgumentException) {
+                        commandLine.getErr().println("chiron: " + e.getMessage());
+                        return 2;
+                    }
+                    throw e;
+                });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"chiron " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,279 @@
+package io.chiron.jobs;
+
+import io.chiron.actuator.ActuatorSink;
+import io.chiron.actuator.GuardConfig;
+import io.chiron.jobs.functions.AvroRecordSerializer;
+import io.chiron.jobs.functions.DecodeFunction;
+import io.chiron.jobs.functions.EmitInstanceSignal;
+import io.chiron.jobs.functions.EmitPoolSignal;
+import io.chiron.jobs.functions.GlobalAutoscalerFunction;
+import io.chiron.jobs.functions.InstanceAggregate;
+import io.chiron.jobs.functions.LocalAutoscalerFunction;
+import io.chiron.jobs.functions.PoolAggregate;
+import io.chiron.jobs.functions.RawRecordDeserializer;
+import io.chiron.jobs.records.KafkaRecord;
+import io.chiron.jobs.records.PoolInput;
+import io.chiron.jobs.records.Telemetry;
+import io.chiron.policy.ChironConfig;
+import io.chiron.records.DeadLetter;
+import io.chiron.records.InstanceHeartbeat;
+import io.chiron.records.InstanceSignal;
+import io.chiron.records.PoolSignal;
+import io.chiron.records.RequestEvent;
+import io.chiron.records.ScalingDecision;
+
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.ParameterTool;
+import org.apache.flink.util.function.SerializableFunction;
+
+import org.apache.avro.specific.SpecificRecordBase;
+
+import java.time.Duration;
+
+/**
+ * The Chiron pipeline: telemetry analytics (per-instance and per-pool event-time windows) and the
+ * autoscaler (the local and global policy of {@code policy/}), with the actuator sink.
+ *
+ * <p>{@link #build} is the logic, on streams handed in; {@link #wireKafka} adds the production
+ * sources and sinks; {@link #main} reads the options and runs it on a Flink cluster.
+ */
+public final class ChironJob {
+    private ChironJob() {}
+
+    /** The streams the pipeline produces. */
+    public record Streams(
+            DataStream<InstanceSignal> instanceSignals,
+            DataStream<PoolSignal> poolSignals,
+            DataStream<ScalingDecision> decisions) {}
+
+    /**
+     * Builds signals and decisions from telemetry streams that carry event-time timestamps and
+     * watermarks.
+     */
+    public static Streams build(
+            DataStream<RequestEvent> requests,
+            DataStream<InstanceHeartbeat> heartbeats,
+            Configuration conf,
+            ChironConfig policy) {
+        Duration window = policy.localPeriod;
+        int expectedHeartbeats =
+                (int) (window.toMillis() / Math.max(1, policy.heartbeatInterval.toMillis()));
+
+        DataStream<Telemetry> telemetry =
+                heartbeats
+                        .map(Telemetry::of)
+                        .returns(Telemetry.class)
+                        .name("heartbeat as telemetry")
+                        .uid("heartbeat-telemetry")
+                        .union(
+                                requests.filter(e -> e.getInstanceId() != null)
+                                        .name("events on instances")
+                                        .uid("instance-events")
+                                        .map(Telemetry::of)
+                                        .returns(Telemetry.class)
+                                        .name("event as telemetry")
+                                        .uid("event-telemetry"));
+
+        SingleOutputStreamOperator<InstanceSignal> instanceSignals =
+                telemetry
+                        .keyBy(Telemetry::instanceId)
+                        .window(TumblingEventTimeWindows.of(window))
+                        .aggregate(
+                                new InstanceAggregate(),
+                                new EmitInstanceSignal(),
+                                TypeInformation.of(io.chiron.policy.signals.InstanceWindow.class),
+                                TypeInformation.of(io.chiron.policy.signals.InstanceWindow.class),
+                                new AvroTypeInfo<>(InstanceSignal.class))
+                        .name("per-instance windows")
+                        .uid("instance-windows");
+
+        long bucketMs = conf.get(JobOptions.QUEUE_BUCKET).toMillis();
+        SingleOutputStreamOperator<PoolSignal> poolSignals =
+                instanceSignals
+                        .map(PoolInput::of)
+                        .returns(PoolInput.class)
+                        .name("signal as pool input")
+                        .uid("signal-pool-input")
+                        .union(
+                                requests.map(PoolInput::of)
+                                        .returns(PoolInput.class)
+                                        .name("event as pool input")
+                                        .uid("event-pool-input"))
+                        .keyBy(PoolInput::model)
+                        .window(TumblingEventTimeWindows.of(window))
+                        .aggregate(
+                                new PoolAggregate(expectedHeartbeats, bucketMs),
+                                new EmitPoolSignal(),
+                                TypeInformation.of(io.chiron.policy.signals.PoolWindow.class),
+                                TypeInformation.of(io.chiron.policy.signals.PoolWindow.class),
+                                new AvroTypeInfo<>(PoolSignal.class))
+                        .name("per-pool windows")
+                        .uid("pool-windows");
+
+        String profile = conf.get(JobOptions.PROFILE);
+        String policyName = conf.get(JobOptions.POLICY);
+        DataStream<ScalingDecision> local =
+                instanceSignals
+                        .keyBy(InstanceSignal::getInstanceId)
+                        .process(new LocalAutoscalerFunction(policy, profile, policyName))
+                        .returns(new AvroTypeInfo<>(ScalingDecision.class))
+                        .name("local autoscaler")
+                        .uid("local-autoscaler");
+        DataStream<ScalingDecision> global =
+                poolSignals
+                        .keyBy(PoolSignal::getModel)
+                        .process(new GlobalAutoscalerFunction(policy, profile, policyName))
+                        .returns(new AvroTypeInfo<>(ScalingDecision.class))
+                        .name("global autoscaler")
+                        .uid("global-autoscaler");
+        return new Streams(instanceSignals, poolSignals, local.union(global));
+    }
+
+    /**
+     * The production wiring on {@code env}: Kafka sources with dead-lettering, {@link #build}, the
+     * signal and decision topics, and the actuator sink.
+     */
+    public static Streams wireKafka(
+            StreamExecutionEnvironment env, Configuration conf, ChironConfig policy) {
+        env.setParallelism(conf.get(JobOptions.PARALLELISM));
+        String bootstrap = conf.get(JobOptions.BOOTSTRAP_SERVERS);
+
+        SingleOutputStreamOperator<RequestEvent> requests =
+                decode(
+                        env,
+                        conf,
+                        conf.get(JobOptions.REQUESTS_TOPIC),
+                        RequestEvent.class,
+                        "requests");
+        SingleOutputStreamOperator<InstanceHeartbeat> heartbeats =
+                decode(
+                        env,
+                        conf,
+                        conf.get(JobOptions.HEARTBEATS_TOPIC),
+                        InstanceHeartbeat.class,
+                        "heartbeats");
+
+        Streams streams =
+                build(
+                        requests.assignTimestampsAndWatermarks(
+                                        watermarks(conf, RequestEvent::getTsMs))
+                                .name("request event time")
+                                .uid("requests-watermarks"),
+                        heartbeats
+                                .assignTimestampsAndWatermarks(
+                                        watermarks(conf, InstanceHeartbeat::getTsMs))
+                                .name("heartbeat event time")
+                                .uid("heartbeats-watermarks"),
+                        conf,
+                        policy);
+
+        requests.getSideOutput(DecodeFunction.DEAD_LETTERS)
+                .union(heartbeats.getSideOutput(DecodeFunction.DEAD_LETTERS))
+                .sinkTo(
+                        sink(
+                                bootstrap,
+                                conf.get(JobOptions.DEAD_LETTERS_TOPIC),
+                                DeadLetter.class,
+                                DeadLetter::getSourceTopic))
+                .name("dead letters to Kafka")
+                .uid("dead-letters-sink");
+        streams.instanceSignals()
+                .sinkTo(
+                        sink(
+                                bootstrap,
+                                conf.get(JobOptions.INSTANCE_SIGNALS_TOPIC),
+                                InstanceSignal.class,
+                                InstanceSignal::getInstanceId))
+                .name("instance signals to Kafka")
+                .uid("instance-signals-sink");
+        streams.poolSignals()
+                .sinkTo(
+                        sink(
+                                bootstrap,
+                                conf.get(JobOptions.POOL_SIGNALS_TOPIC),
+                                PoolSignal.class,
+                                PoolSignal::getModel))
+                .name("pool signals to Kafka")
+                .uid("pool-signals-sink");
+        streams.decisions()
+                .sinkTo(
+                        sink(
+                                bootstrap,
+                                conf.get(JobOptions.DECISIONS_TOPIC),
+                                ScalingDecision.class,
+                                ScalingDecision::getModel))
+                .name("decisions to Kafka")
+                .uid("decisions-sink");
+        GuardConfig guard = GuardConfig.defaults();
+        guard.dryRun = conf.get(JobOptions.DRY_RUN);
+        guard.maxReplicas = policy.maxInstances;
+        streams.decisions()
+                .sinkTo(
+                        new ActuatorSink(
+                                bootstrap,
+                                conf.get(JobOptions.COMMANDS_TOPIC),
+                                conf.get(JobOptions.ACTUATIONS_TOPIC),
+                                guard))
+                .name("actuator")
+                .uid("actuator")
+                .setParallelism(1);
+        return streams;
+    }
+
+    private static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> decode(
+            StreamExecutionEnvironment env,
+            Configuration conf,
+            String topic,
+            Class<T> type,
+            String name) {
+        KafkaSource<KafkaRecord> source =
+                KafkaSource.<KafkaRecord>builder()
+                        .setBootstrapServers(conf.get(JobOptions.BOOTSTRAP_SERVERS))
+                        .setTopics(topic)
+                        .setGroupId(conf.get(JobOptions.GROUP_ID))
+                        .setStartingOffsets(OffsetsInitializer.earliest())
+                        .setDeserializer(new RawRecordDeserializer())
+                        .setProperty("client.id.prefix", "chiron-" + name)
+                        .build();
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), name + " from Kafka")
+                .uid(name + "-source")
+                .process(new DecodeFunction<>(type))
+                .name("decode " + name)
+                .uid(name + "-decode");
+    }
+
+    private static <T> WatermarkStrategy<T> watermarks(
+            Configuration conf, SerializableFunction<T, Long> timestamp) {
+        return WatermarkStrategy.<T>forBoundedOutOfOrderness(conf.get(JobOptions.OUT_OF_ORDERNESS))
+                .withTimestampAssigner((e, previous) -> timestamp.apply(e))
+                .withIdleness(conf.get(JobOptions.IDLENESS));
+    }
+
+    private static <T extends SpecificRecordBase> KafkaSink<T> sink(
+            String bootstrap, String topic, Class<T> type, SerializableFunction<T, String> key) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(bootstrap)
+                .setRecordSerializer(new AvroRecordSerializer<>(topic, type, key))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /** Runs the job on a Flink cluster: {@code --chiron.kafka.bootstrap-servers host:9092 ...}. */
+    public static void main(String[] args) throws Exception {
+        Configuration conf = Configuration.fromMap(ParameterTool.fromArgs(args).toMap());
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        wireKafka(env, conf, ChironConfig.defaults());
+        env.execute("chiron");
+    }
+}

@@ -1,0 +1,91 @@
+package io.chiron.jobs;
+
+import io.chiron.records.Topic;
+
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+import java.time.Duration;
+
+/** Typed options of the Chiron job: where it reads and writes, and how it treats time. */
+public final class JobOptions {
+    private JobOptions() {}
+
+    public static final ConfigOption<String> BOOTSTRAP_SERVERS =
+            ConfigOptions.key("chiron.kafka.bootstrap-servers")
+                    .stringType()
+                    .defaultValue("localhost:9092")
+                    .withDescription(
+                            "Kafka bootstrap servers of every topic the job reads or writes.");
+
+    public static final ConfigOption<String> GROUP_ID =
+            ConfigOptions.key("chiron.kafka.group-id")
+                    .stringType()
+                    .defaultValue("chiron-pipeline")
+                    .withDescription("Consumer group of the job's Kafka sources.");
+
+    public static final ConfigOption<String> REQUESTS_TOPIC = topic(Topic.REQUESTS);
+    public static final ConfigOption<String> HEARTBEATS_TOPIC = topic(Topic.HEARTBEATS);
+    public static final ConfigOption<String> INSTANCE_SIGNALS_TOPIC = topic(Topic.INSTANCE_SIGNALS);
+    public static final ConfigOption<String> POOL_SIGNALS_TOPIC = topic(Topic.POOL_SIGNALS);
+    public static final ConfigOption<String> DECISIONS_TOPIC = topic(Topic.DECISIONS);
+    public static final ConfigOption<String> COMMANDS_TOPIC = topic(Topic.COMMANDS);
+    public static final ConfigOption<String> ACTUATIONS_TOPIC = topic(Topic.ACTUATIONS);
+    public static final ConfigOption<String> DEAD_LETTERS_TOPIC = topic(Topic.DEAD_LETTERS);
+
+    public static final ConfigOption<Duration> OUT_OF_ORDERNESS =
+            ConfigOptions.key("chiron.watermark.out-of-orderness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(2))
+                    .withDescription(
+                            "How far out of event-time order telemetry may arrive and still count.");
+
+    public static final ConfigOption<Duration> IDLENESS =
+            ConfigOptions.key("chiron.watermark.idleness")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(2))
+                    .withDescription(
+                            "A source split without records for this long (wall-clock time) stops"
+                                    + " holding back the watermark.");
+
+    public static final ConfigOption<Duration> QUEUE_BUCKET =
+            ConfigOptions.key("chiron.queue.deadline-bucket")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(1))
+                    .withDescription(
+                            "Width of the deadline buckets that form batch request groups.");
+
+    public static final ConfigOption<String> POLICY =
+            ConfigOptions.key("chiron.policy")
+                    .stringType()
+                    .defaultValue("chiron")
+                    .withDescription("Name of the policy, recorded in every decision.");
+
+    public static final ConfigOption<String> PROFILE =
+            ConfigOptions.key("chiron.profile")
+                    .stringType()
+                    .defaultValue("h100-llama3-8b")
+                    .withDescription(
+                            "GPU profile the policy uses for T(B) and the initial batch size: a"
+                                    + " shipped profile name or a CSV path.");
+
+    public static final ConfigOption<Boolean> DRY_RUN =
+            ConfigOptions.key("chiron.actuator.dry-run")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription("Record every actuation, apply none.");
+
+    public static final ConfigOption<Integer> PARALLELISM =
+            ConfigOptions.key("chiron.parallelism")
+                    .intType()
+                    .defaultValue(1)
+                    .withDescription("Parallelism of every operator of the job.");
+
+    private static ConfigOption<String> topic(Topic topic) {
+        String key = "chiron.topic." + topic.defaultName().substring("chiron.".length());
+        return ConfigOptions.key(key)
+                .stringType()
+                .defaultValue(topic.defaultName())
+                .withDescription("Topic of " + topic.description() + ".");
+    }
+}

@@ -1,0 +1,37 @@
+package io.chiron.jobs.functions;
+
+import io.chiron.policy.signals.PoolBook;
+import io.chiron.policy.signals.PoolWindow;
+import io.chiron.records.PoolSignal;
+
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
+import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
+import org.apache.flink.util.Collector;
+
+/**
+ * Folds each pool window into the pool's {@link PoolBook} (the global queue per request group and
+ * the output-length distribution), kept in per-key state across windows, and emits the signal.
+ */
+public final class EmitPoolSignal
+        extends ProcessWindowFunction<PoolWindow, PoolSignal, String, TimeWindow> {
+    private static final long serialVersionUID = 1L;
+
+    private static final ValueStateDescriptor<PoolBook> BOOK =
+            new ValueStateDescriptor<>("pool-book", PoolBook.class);
+
+    @Override
+    public void process(
+            String model, Context context, Iterable<PoolWindow> windows, Collector<PoolSignal> out)
+            throws Exception {
+        ValueState<PoolBook> state = context.globalState().getState(BOOK);
+        PoolBook book = state.value();
+        if (book == null) {
+            book = new PoolBook();
+        }
+        PoolWindow w = windows.iterator().next();
+        out.collect(book.apply(w, context.window().getStart(), context.window().getEnd()));
+        state.update(book);
+    }
+}
