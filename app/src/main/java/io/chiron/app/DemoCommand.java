@@ -126,7 +126,9 @@ final class DemoCommand implements Callable<Integer> {
         }
         print(result, console);
         Path file = Summaries.write(options.out(), summary(result));
-        console.printf("%nsummary: %s%n", file);
+        Path decisions = Summaries.writeDecisions(options.out(), result.decisions());
+        console.printf(
+                "%nsummary: %s%nevery decision with its reason and inputs: %s%n", file, decisions);
         return 0;
     }
 

@@ -119,6 +119,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** Where the broker keeps its logs; deleted by {@link #close()}. */
+    public Path logDir() {
+        return dir;
+    }
+
     public String bootstrapServers() {
         return LOOPBACK + ":" + brokerPort;
     }

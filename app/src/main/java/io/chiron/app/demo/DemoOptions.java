@@ -31,7 +31,7 @@ public record DemoOptions(
                 10,
                 10,
                 42,
-                new int[] {1, 1, 0},
+                new int[] {2, 1, 0},
                 20_000,
                 Duration.ofMinutes(1),
                 Duration.ofMinutes(10),

@@ -606,6 +606,15 @@ public final class Fleet {
         return late;
     }
 
+    /** Requests admitted to an instance and not finished. */
+    public long inFlight() {
+        long n = 0;
+        for (Instance i : instances) {
+            n += i.running();
+        }
+        return n;
+    }
+
     public int queuedInteractive() {
         return interactiveQueue.size();
     }

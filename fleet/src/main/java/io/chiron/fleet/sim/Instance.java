@@ -132,7 +132,8 @@ final class Instance {
     }
 
     private void startDecoding(Request r) {
-        r.ctxBase = r.kvTokens() - k;
+        // A step feeds the last generated token; the cache holds everything before it.
+        r.ctxBase = r.kvTokens() - 1 - k;
         r.finishK = k + (r.output - r.generated);
         ctxBaseSum += r.ctxBase;
         decoding.add(r);
@@ -255,7 +256,7 @@ final class Instance {
     private void removeDecoding(Request r) {
         decoding.remove(r);
         ctxBaseSum -= r.ctxBase;
-        r.generated = (int) (r.ctxBase + k - r.prompt);
+        r.generated = (int) (r.ctxBase + k - r.prompt) + 1;
         if (r.interactive) {
             runningInteractive--;
         } else {

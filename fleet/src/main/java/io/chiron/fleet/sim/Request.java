@@ -36,7 +36,7 @@ final class Request {
     /** Decode iteration counter of its instance at which it finishes. */
     long finishK;
 
-    /** Its context base on the instance: context before the next step = ctxBase + K. */
+    /** Its context base on its instance: tokens cached before the next step = ctxBase + K. */
     long ctxBase;
 
     /** Admission order on its instance (youngest is preempted first when KV runs out). */

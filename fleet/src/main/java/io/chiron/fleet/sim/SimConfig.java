@@ -24,7 +24,7 @@ public final class SimConfig {
      * count one each). 512, vLLM's chunked-prefill default, keeps a prefill chunk (about 17 ms on
      * the H100 profile) from pushing an iteration past a 50 ms ITL bound; 2048 would cost 60 ms.
      */
-    public int chunkTokens = 512;
+    public int chunkTokens = 1024;
 
     /** B of a new instance (vLLM's default max_num_seqs), until the autoscaler sets one. */
     public int initialBatchCap = 256;

@@ -55,7 +55,12 @@ public final class Workload {
     public static Workload build(Trace trace, WorkloadSpec spec, long startEpochMs) {
         SplittableRandom random = new SplittableRandom(spec.seed());
         long durationMs = spec.duration().toMillis();
-        long period = trace.durationMs() + 1;
+        // The trace repeats with its own rhythm: one mean inter-arrival gap after its last request.
+        // A single-request trace does not repeat.
+        long period =
+                trace.size() < 2
+                        ? Long.MAX_VALUE / 4
+                        : trace.durationMs() + Math.max(1, trace.durationMs() / (trace.size() - 1));
         int whole = (int) Math.floor(spec.rateMultiplier());
         double fraction = spec.rateMultiplier() - whole;
         int copies = whole + (fraction > 0 ? 1 : 0);

@@ -24,10 +24,13 @@ import java.util.Map;
  *       cooldown. A long queue with distant deadlines is no reason to scale.
  *   <li><b>Interactive</b>: {@code b_int = max(U/U_target, TTFT_p95/(θ·TTFT_SLO))}; after {@code
  *       confirm-periods} periods above 1, scale out by {@code ⌈m·(min(b_int, F)−1)⌉}, or to what
- *       the interactive arrival rate needs at U_target if that is more, less the instances already
- *       starting. The cap F and the rate term are ours, not the paper's: TTFT grows with the
- *       backlog while new instances cold-start, and uncapped it asks for ever more. Scale in one at
- *       a time after b_int stayed below {@code scale-in-below} for the stabilization window.
+ *       the interactive arrival rate needs at U_target if that is more; while instances are
+ *       starting only the rate term may add more, the pressure term counts only while capacity is
+ *       short (slots saturated or the queue growing: a high TTFT over a shrinking queue is a
+ *       backlog draining), and every scale-out needs a fresh confirmation. The cap F and the rate
+ *       term are ours, not the paper's: TTFT grows with the backlog while new instances cold-start,
+ *       and uncapped it asks for ever more. Scale in one at a time after b_int stayed below {@code
+ *       scale-in-below} for the stabilization window.
  *   <li><b>Mixed headroom</b>: enough MIXED instances to absorb the interactive peak-to-mean over
  *       one cold-start interval, since no cold start is fast enough for a burst.
  * </ul>
@@ -129,6 +132,8 @@ public final class GlobalAutoscaler implements Serializable {
             Map<String, Double> inputs,
             boolean stale) {
         int i = InstanceRole.INTERACTIVE.ordinal();
+        long lastQueue = state.lastQueueInteractive;
+        state.lastQueueInteractive = p.getQueueInteractive();
         long capacity = p.getBatchCapInteractive() + p.getBatchCapMixed();
         long running = p.getRunningInteractive();
         double u =
@@ -155,26 +160,36 @@ public final class GlobalAutoscaler implements Serializable {
             // backlog-driven b_int do not show it).
             double rate = p.getArrivalsInteractive() * 1000.0 / windowMs;
             double byRate = rate * workSeconds(p) / config.utilizationTarget;
+            // Pressure adds capacity while it is short: slots saturated, or the queue growing.
+            // A high TTFT over a shrinking queue is a backlog draining on enough capacity.
+            boolean short_ = u > config.utilizationTarget || p.getQueueInteractive() > lastQueue;
             int byPressure =
-                    (int) Math.ceil(serving * (Math.min(bInt, config.maxScaleOutFactor) - 1));
-            int add = Math.max(byPressure, (int) Math.ceil(byRate) - serving) - pending;
+                    short_
+                            ? (int)
+                                    Math.ceil(
+                                            serving
+                                                    * (Math.min(bInt, config.maxScaleOutFactor)
+                                                            - 1))
+                            : 0;
+            // While instances are starting, the pressure does not show them yet: only the rate
+            // may ask for more than is already coming.
+            int add =
+                    pending > 0
+                            ? (int) Math.ceil(byRate) - serving - pending
+                            : Math.max(byPressure, (int) Math.ceil(byRate) - serving);
             if (serving == 0) {
                 add = Math.max(add, 1 - pending);
             }
             inputs.put("interactive_instances_by_rate", byRate);
             if (add > 0) {
                 target[i] = current[i] + add;
+                int periods = state.highPeriods;
+                state.highPeriods = 0; // the next scale-out needs its own confirmation
                 reasons[i] =
                         String.format(
                                 "interactive backpressure b_int=%.2f > 1 for %d periods (U=%.2f,"
                                         + " TTFT p95 %.0f ms): +%d on %d serving, %d starting",
-                                bInt,
-                                state.highPeriods,
-                                u,
-                                p.getTtftP95Ms(),
-                                add,
-                                serving,
-                                pending);
+                                bInt, periods, u, p.getTtftP95Ms(), add, serving, pending);
                 return;
             }
         }

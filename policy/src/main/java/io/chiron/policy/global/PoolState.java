@@ -14,6 +14,9 @@ public class PoolState {
     /** Since when interactive backpressure has stayed below the scale-in bound; 0 when not. */
     public long lowSinceMs;
 
+    /** Interactive requests queued at the last run. */
+    public long lastQueueInteractive;
+
     /** Last scaling action in this pool, epoch ms. */
     public long lastActionMs;
 

@@ -104,6 +104,19 @@ public final class GpuProfile {
         }
     }
 
+    /**
+     * A profile from CSV text, with the shipped profile's memory figures: for tests and for
+     * profiles built in code.
+     */
+    public static GpuProfile fromCsv(String name, String csv) {
+        try {
+            return new GpuProfile(
+                    name, parse(new java.io.StringReader(csv), name), shippedMemory());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private static InputStream resource(String file) {
         return GpuProfile.class.getResourceAsStream("/profiles/" + file);
     }

@@ -1,0 +1,112 @@
+package io.chiron.app;
+
+import io.chiron.app.demo.Demo;
+import io.chiron.app.demo.DemoOptions;
+import io.chiron.fleet.kafka.ClosedLoopFleet;
+import io.chiron.records.ActuationResult;
+import io.chiron.records.ActuationStatus;
+import io.chiron.records.CommandType;
+import io.chiron.records.DecisionAction;
+import io.chiron.records.InstanceSignal;
+import io.chiron.records.PoolSignal;
+import io.chiron.records.ScalingDecision;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole loop on the embedded stack: fleet telemetry reaches Flink, Flink computes signals and
+ * decisions from it, the actuator turns them into commands, the fleet obeys them and its batch
+ * sizes and instance count change. Each assertion fails when one link is cut.
+ */
+class ClosedLoopITCase {
+    private static Demo.Result result;
+
+    @BeforeAll
+    static void runTheLoop(@TempDir Path out) throws Exception {
+        // Under-provisioned on purpose (one interactive, one mixed instance for ten times the
+        // conversation trace's rate, plus a batch bulk due in ten minutes): the policy must
+        // change batch sizes and add instances within four simulated minutes.
+        DemoOptions options =
+                DemoOptions.defaults().withSimulated(Duration.ofMinutes(4)).withOut(out);
+        result = Demo.run(options, fleet -> {});
+    }
+
+    @Test
+    void telemetryReachedFlinkAndBecameSignals() {
+        Set<String> reporting =
+                result.instanceSignals().stream()
+                        .map(InstanceSignal::getInstanceId)
+                        .collect(Collectors.toSet());
+        // The two instances the fleet starts with, named by the fleet, reported through Flink.
+        assertThat(reporting).contains("llama3-8b-000", "llama3-8b-001");
+        assertThat(result.instanceSignals())
+                .anySatisfy(s -> assertThat(s.getOutputTokens()).isPositive());
+        // The pool windows saw the batch bulk queue up (arrivals minus admissions, per group).
+        assertThat(result.poolSignals())
+                .extracting(PoolSignal::getQueueBatch)
+                .anyMatch(q -> q > 1000);
+        assertThat(result.deadLetters()).isEmpty();
+    }
+
+    @Test
+    void decisionsWereComputedFromTheSignals() {
+        assertThat(result.decisions(DecisionAction.SET_BATCH_SIZE)).isPositive();
+        assertThat(result.decisions(DecisionAction.SET_REPLICAS)).isPositive();
+        assertThat(result.decisions())
+                .allSatisfy(d -> assertThat(d.getReason()).isNotBlank())
+                .allSatisfy(d -> assertThat(d.getInputs()).isNotEmpty());
+        // Decisions are about instances that exist in the telemetry.
+        Set<String> reporting =
+                result.instanceSignals().stream()
+                        .map(InstanceSignal::getInstanceId)
+                        .collect(Collectors.toSet());
+        assertThat(result.decisions())
+                .filteredOn(d -> d.getAction() == DecisionAction.SET_BATCH_SIZE)
+                .extracting(ScalingDecision::getInstanceId)
+                .allMatch(reporting::contains);
+    }
+
+    @Test
+    void everyDecisionWasActuatedAndRecorded() {
+        Set<String> decided =
+                result.decisions().stream()
+                        .map(ScalingDecision::getDecisionId)
+                        .collect(Collectors.toSet());
+        Set<String> actuated =
+                result.actuations().stream()
+                        .filter(a -> a.getStatus() == ActuationStatus.APPLIED)
+                        .map(ActuationResult::getDecisionId)
+                        .collect(Collectors.toSet());
+        assertThat(actuated).isEqualTo(decided);
+    }
+
+    @Test
+    void commandsReachedTheFleetAndChangedIt() {
+        assertThat(result.applied())
+                .extracting(a -> a.command().getDecisionId())
+                .containsExactlyInAnyOrderElementsOf(
+                        result.decisions().stream().map(ScalingDecision::getDecisionId).toList());
+        assertThat(result.applied())
+                .filteredOn(a -> a.command().getType() == CommandType.SET_BATCH_SIZE)
+                .extracting(ClosedLoopFleet.Applied::outcome)
+                .anyMatch(o -> o.contains(" B ") && o.contains("->"));
+        assertThat(result.chiron().batchSizeChanges()).isPositive();
+        assertThat(result.chiron().scalingActions()).isPositive();
+        // The fleet ran more instances than it started with: GPU time beyond two instances.
+        assertThat(result.chiron().gpuHours()).isGreaterThan(2 * 4 / 60.0);
+    }
+
+    @Test
+    void theDecisionLagIsReported() {
+        assertThat(result.lagSeconds(50)).isPositive().isLessThan(60);
+    }
+}

@@ -1,0 +1,47 @@
+package io.chiron.app;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MainTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        return cli.execute(args);
+    }
+
+    @Test
+    void everySubcommandHasHelp() {
+        for (String command : Main.commandLine().getSubcommands().keySet()) {
+            assertThat(run(command, "--help")).as(command).isZero();
+        }
+        assertThat(out.toString()).contains("demo").contains("--minutes");
+    }
+
+    @Test
+    void aBadValueNamesTheOptionTheValueAndWhatIsAllowed() {
+        assertThat(run("demo", "--minutes", "-3")).isEqualTo(2);
+        assertThat(err.toString()).contains("--minutes").contains("-3").contains("(0, 1440]");
+    }
+
+    @Test
+    void anUnknownScenarioListsTheAllowedOnes() {
+        assertThat(run("demo", "--scenario", "chaos")).isEqualTo(2);
+        assertThat(err.toString()).contains("chaos").contains("interactive").contains("mixed");
+    }
+
+    @Test
+    void anUnknownOptionIsAUsageError() {
+        assertThat(run("demo", "--minuets", "3")).isEqualTo(2);
+        assertThat(err.toString()).contains("--minuets");
+    }
+}

@@ -1,0 +1,164 @@
+package io.chiron.policy.global;
+
+import io.chiron.policy.ChironConfig;
+import io.chiron.policy.Fixtures;
+import io.chiron.records.InstanceRole;
+import io.chiron.records.PoolSignal;
+import io.chiron.records.ScalingDecision;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.chiron.policy.Fixtures.T0;
+import static io.chiron.policy.Fixtures.batchGroup;
+import static io.chiron.policy.Fixtures.pool;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class GlobalAutoscalerTest {
+    private final ChironConfig config = Fixtures.config();
+    private final GlobalAutoscaler global =
+            new GlobalAutoscaler(config, Fixtures.flatModel(), "chiron", 5_000);
+
+    private static List<ScalingDecision> forRole(List<ScalingDecision> ds, InstanceRole role) {
+        return ds.stream().filter(d -> d.getRole() == role).toList();
+    }
+
+    @Test
+    void aHugeBacklogWithADistantDeadlineIsNoReasonToScale() {
+        // 700,000 requests of 100 tokens at T(B=100) = 10,000 tok/s: 7,000 instance-s of work,
+        // due in 24 h: 7,000 / (86,400 - 120) = 0.081 instances; the one BATCH instance suffices.
+        PoolSignal p =
+                pool(T0).setQueueBatch(700_000)
+                        .setQueueGroups(List.of(batchGroup(T0 + 86_400_000L, 700_000, 0)))
+                        .build();
+        assertThat(forRole(global.onPoolSignal(p, new PoolState()), InstanceRole.BATCH)).isEmpty();
+    }
+
+    @Test
+    void theSameBacklogDueSoonScalesOutAtOnce() {
+        // 7,000 instance-s due in 620 s with 120 s of cold start and margin in reserve:
+        // 7,000 / 500 = 14 instances; 1 BATCH now -> set BATCH to 14.
+        PoolSignal p =
+                pool(T0).setQueueBatch(700_000)
+                        .setQueueGroups(List.of(batchGroup(T0 + 620_000, 700_000, 0)))
+                        .build();
+        List<ScalingDecision> batch =
+                forRole(global.onPoolSignal(p, new PoolState()), InstanceRole.BATCH);
+        assertThat(batch)
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.getTarget()).isEqualTo(14);
+                            assertThat(d.getPrevious()).isEqualTo(1);
+                            assertThat(d.getReason()).contains("deadline at risk");
+                        });
+    }
+
+    @Test
+    void theCltMarginAddsCapacityForVariableOutputs() {
+        // sigma 1,000 tokens: z*sqrt(N)*sigma/T = 2.33 * 836.66 * 0.1 = 194.94 instance-s more:
+        // (7,000 + 194.94) / 500 = 14.39 -> 15.
+        PoolSignal p =
+                pool(T0).setOutputTokensStd(1_000)
+                        .setQueueBatch(700_000)
+                        .setQueueGroups(List.of(batchGroup(T0 + 620_000, 700_000, 0)))
+                        .build();
+        assertThat(forRole(global.onPoolSignal(p, new PoolState()), InstanceRole.BATCH))
+                .singleElement()
+                .extracting(ScalingDecision::getTarget)
+                .isEqualTo(15);
+    }
+
+    @Test
+    void scalesInOneBatchInstanceAtATimeOnlyAfterTheCooldown() {
+        // 3 BATCH, nothing queued: one fewer is safe, but the last action was 1 minute ago.
+        PoolState state = new PoolState();
+        state.lastActionMs = T0 - 60_000;
+        PoolSignal idle = pool(T0).setInstancesBatch(3).build();
+        assertThat(forRole(global.onPoolSignal(idle, state), InstanceRole.BATCH)).isEmpty();
+        // Six minutes after it (cooldown 5 min): 3 -> 2, not 3 -> 0.
+        PoolSignal later = pool(T0 + 300_000).setInstancesBatch(3).build();
+        assertThat(forRole(global.onPoolSignal(later, state), InstanceRole.BATCH))
+                .singleElement()
+                .extracting(ScalingDecision::getTarget)
+                .isEqualTo(2);
+    }
+
+    @Test
+    void neverScalesInOnStaleTelemetry() {
+        PoolState state = new PoolState();
+        PoolSignal stale = pool(T0 + 3_600_000).setInstancesBatch(3).setStaleInstances(1).build();
+        assertThat(global.onPoolSignal(stale, state))
+                .noneMatch(d -> d.getTarget() < d.getPrevious());
+    }
+
+    @Test
+    void scalesOutInteractiveAfterTwoPeriodsOfBackpressure() {
+        // 90 running on 100 slots: U = 0.9, b_int = 0.9 / 0.7 = 1.286.
+        PoolState state = new PoolState();
+        PoolSignal first = pool(T0).setRunningInteractive(90).build();
+        assertThat(forRole(global.onPoolSignal(first, state), InstanceRole.INTERACTIVE)).isEmpty();
+        // Second period: +ceil(1 * (1.286 - 1)) = +1 -> 2 interactive instances.
+        PoolSignal second = pool(T0 + 15_000).setRunningInteractive(90).build();
+        assertThat(forRole(global.onPoolSignal(second, state), InstanceRole.INTERACTIVE))
+                .singleElement()
+                .extracting(ScalingDecision::getTarget)
+                .isEqualTo(2);
+    }
+
+    @Test
+    void doesNotAddWhatIsAlreadyStarting() {
+        PoolState state = new PoolState();
+        state.highPeriods = 1;
+        // b_int = 1.286 asks for +1, and one interactive instance is already cold-starting.
+        PoolSignal p = pool(T0).setRunningInteractive(90).setProvisioningInteractive(1).build();
+        assertThat(forRole(global.onPoolSignal(p, state), InstanceRole.INTERACTIVE)).isEmpty();
+    }
+
+    @Test
+    void capsAScaleOutDrivenByABacklogsTtft() {
+        // TTFT p95 20 s against theta * 2 s = 1 s: b_int = 20, with the queue growing (0 -> 50).
+        // Sizing caps b_int at F = 2: +ceil(1 * (2 - 1)) = +1, not +19.
+        PoolState state = new PoolState();
+        state.highPeriods = 1;
+        PoolSignal p = pool(T0).setTtftP95Ms(20_000).setQueueInteractive(50).build();
+        assertThat(forRole(global.onPoolSignal(p, state), InstanceRole.INTERACTIVE))
+                .singleElement()
+                .extracting(ScalingDecision::getTarget)
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aBacklogDrainingOnEnoughCapacityIsNoReasonToAdd() {
+        // The same TTFT, but the queue shrinks (100 -> 50) and no slots are short (U 0.35):
+        // the backlog drains on the capacity there is.
+        PoolState state = new PoolState();
+        state.highPeriods = 1;
+        state.lastQueueInteractive = 100;
+        PoolSignal p = pool(T0).setTtftP95Ms(20_000).setQueueInteractive(50).build();
+        assertThat(forRole(global.onPoolSignal(p, state), InstanceRole.INTERACTIVE)).isEmpty();
+    }
+
+    @Test
+    void decidesOncePerGlobalPeriod() {
+        PoolState state = new PoolState();
+        PoolSignal due =
+                pool(T0).setQueueGroups(List.of(batchGroup(T0 + 620_000, 700_000, 0))).build();
+        assertThat(global.onPoolSignal(due, state)).isNotEmpty();
+        // 5 s later: inside the 15 s period, whatever the signal says.
+        PoolSignal next = pool(T0 + 5_000).setQueueGroups(due.getQueueGroups()).build();
+        assertThat(global.onPoolSignal(next, state)).isEmpty();
+    }
+
+    @Test
+    void decisionIdsAreDeterministic() {
+        PoolSignal p =
+                pool(T0).setQueueGroups(List.of(batchGroup(T0 + 620_000, 700_000, 0))).build();
+        var a = global.onPoolSignal(p, new PoolState());
+        var b = global.onPoolSignal(p, new PoolState());
+        assertThat(a)
+                .extracting(ScalingDecision::getDecisionId)
+                .containsExactlyElementsOf(b.stream().map(ScalingDecision::getDecisionId).toList());
+    }
+}

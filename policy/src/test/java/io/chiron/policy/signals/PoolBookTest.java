@@ -1,0 +1,89 @@
+package io.chiron.policy.signals;
+
+import io.chiron.records.PoolSignal;
+import io.chiron.records.QueueGroup;
+import io.chiron.records.RequestClass;
+import io.chiron.records.RequestEvent;
+import io.chiron.records.RequestEventType;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class PoolBookTest {
+    private static final long BUCKET = 60_000;
+
+    static RequestEvent event(
+            RequestEventType type, RequestClass cls, Long deadline, String instance, int output) {
+        return RequestEvent.newBuilder()
+                .setType(type)
+                .setRequestId("r")
+                .setModel("m")
+                .setRequestClass(cls)
+                .setInstanceId(instance)
+                .setTsMs(1_000)
+                .setArrivalTsMs(1_000)
+                .setDeadlineTsMs(deadline)
+                .setSloTtftMs(0)
+                .setSloItlMs(500)
+                .setPromptTokens(100)
+                .setOutputTokens(output)
+                .setQueueWaitMs(0)
+                .setPreemptions(0)
+                .build();
+    }
+
+    @Test
+    void theQueueIsArrivalsMinusAdmissionsPerGroupAcrossWindows() {
+        PoolBook book = new PoolBook();
+        PoolWindow first = new PoolWindow();
+        for (int i = 0; i < 5; i++) {
+            first.add(
+                    event(RequestEventType.ARRIVED, RequestClass.BATCH, 600_000L, null, 0), BUCKET);
+        }
+        first.add(event(RequestEventType.ARRIVED, RequestClass.BATCH, 125_000L, null, 0), BUCKET);
+        first.add(event(RequestEventType.ARRIVED, RequestClass.INTERACTIVE, null, null, 0), BUCKET);
+        PoolSignal s1 = book.apply(first, 0, 5_000);
+        assertThat(s1.getQueueBatch()).isEqualTo(6);
+        assertThat(s1.getQueueInteractive()).isEqualTo(1);
+        // Interactive first, then batch groups by deadline bucket: 120,000 before 600,000.
+        assertThat(s1.getQueueGroups())
+                .extracting(
+                        QueueGroup::getRequestClass,
+                        QueueGroup::getEarliestDeadlineTsMs,
+                        QueueGroup::getRequests)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(RequestClass.INTERACTIVE, 0L, 1L),
+                        org.assertj.core.groups.Tuple.tuple(RequestClass.BATCH, 120_000L, 1L),
+                        org.assertj.core.groups.Tuple.tuple(RequestClass.BATCH, 600_000L, 5L));
+
+        PoolWindow second = new PoolWindow();
+        second.add(event(RequestEventType.STARTED, RequestClass.BATCH, 125_000L, "i", 0), BUCKET);
+        second.add(event(RequestEventType.STARTED, RequestClass.BATCH, 600_000L, "i", 0), BUCKET);
+        second.add(event(RequestEventType.PREEMPTED, RequestClass.BATCH, 600_000L, "i", 0), BUCKET);
+        second.add(
+                event(RequestEventType.DROPPED, RequestClass.INTERACTIVE, null, null, 0), BUCKET);
+        PoolSignal s2 = book.apply(second, 5_000, 10_000);
+        // The 120,000 group emptied and is gone; 5 - 1 + 1 = 5 remain; the dropped one left.
+        assertThat(s2.getQueueBatch()).isEqualTo(5);
+        assertThat(s2.getQueueInteractive()).isZero();
+        assertThat(s2.getQueueGroups())
+                .singleElement()
+                .extracting(QueueGroup::getRequests)
+                .isEqualTo(5L);
+    }
+
+    @Test
+    void outputLengthMomentsAccumulateOverFinishedRequests() {
+        PoolBook book = new PoolBook();
+        PoolWindow w = new PoolWindow();
+        w.add(event(RequestEventType.FINISHED, RequestClass.BATCH, 1L, "i", 100), BUCKET);
+        w.add(event(RequestEventType.FINISHED, RequestClass.BATCH, 1L, "i", 300), BUCKET);
+        PoolSignal s = book.apply(w, 0, 5_000);
+        // mean 200, population std 100.
+        assertThat(s.getOutputTokensMean()).isEqualTo(200.0);
+        assertThat(s.getOutputTokensStd()).isCloseTo(100.0, within(1e-9));
+        assertThat(s.getPromptTokensMean()).isEqualTo(100.0);
+    }
+}
