@@ -28,6 +28,21 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        // picocli lets a help option win over an unknown subcommand ("chiron nope --help" would
+        // print the top-level help and exit 0): an unknown word is an error, help or not.
+        cli.setExecutionStrategy(
+                parseResult -> {
+                    if (!parseResult.unmatched().isEmpty()) {
+                        CommandLine c = parseResult.commandSpec().commandLine();
+                        c.getErr()
+                                .println(
+                                        "chiron: unknown command or argument: "
+                                                + parseResult.unmatched());
+                        c.usage(c.getErr());
+                        return 2;
+                    }
+                    return new CommandLine.RunLast().execute(parseResult);
+                });
         cli.setExecutionExceptionHandler(
                 (e, commandLine, parseResult) -> {
                     if (e instanceof IllegalArgumentException) {

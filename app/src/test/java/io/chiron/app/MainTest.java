@@ -40,6 +40,12 @@ class MainTest {
     }
 
     @Test
+    void anUnknownSubcommandFailsEvenWithHelp() {
+        assertThat(run("nope", "--help")).isEqualTo(2);
+        assertThat(err.toString()).contains("nope");
+    }
+
+    @Test
     void anUnknownOptionIsAUsageError() {
         assertThat(run("demo", "--minuets", "3")).isEqualTo(2);
         assertThat(err.toString()).contains("--minuets");
