@@ -2,6 +2,7 @@ package io.chiron.actuator;
 
 import io.chiron.actuator.backend.CommandBackend;
 import io.chiron.actuator.backend.KafkaCommandBackend;
+import io.chiron.policy.Commands;
 import io.chiron.records.ActuationResult;
 import io.chiron.records.ActuationStatus;
 import io.chiron.records.AvroSerializer;

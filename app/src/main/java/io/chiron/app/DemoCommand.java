@@ -3,17 +3,10 @@ package io.chiron.app;
 import io.chiron.app.demo.Demo;
 import io.chiron.app.demo.DemoOptions;
 import io.chiron.fleet.report.PolicyResult;
-import io.chiron.fleet.sim.Fleet;
-import io.chiron.fleet.sim.FleetStats;
 import io.chiron.fleet.workload.Scenario;
 import io.chiron.records.ActuationStatus;
 import io.chiron.records.DecisionAction;
-import io.chiron.records.InstanceRole;
-import io.chiron.records.InstanceState;
 
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +16,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 /** {@code chiron demo}: the closed loop on an embedded stack. */
 @Command(
@@ -121,8 +113,14 @@ final class DemoCommand implements Callable<Integer> {
                 Demo.describeFleet(options.initialInstances()), 60);
 
         Demo.Result result;
-        try (Progress progress = new Progress(options.simulated())) {
-            result = Demo.run(options, progress::update);
+        long total = options.simulated().toSeconds();
+        try (ConsoleProgress progress = new ConsoleProgress("simulated", total, " s", console)) {
+            result =
+                    Demo.run(
+                            options,
+                            fleet ->
+                                    progress.update(
+                                            (long) (fleet.now() / 1000), FleetStatus.line(fleet)));
         }
         print(result, console);
         Path file = Summaries.write(options.out(), summary(result));
@@ -237,27 +235,7 @@ final class DemoCommand implements Callable<Integer> {
                         format(r.options().speedup())));
         row(out, "dead letters", String.valueOf(r.deadLetters().size()));
         out.println();
-        out.println("Fleet outcome (policy: chiron)");
-        row(out, "interactive SLO attainment", percent(p.interactiveSloAttainment()));
-        row(out, "batch SLO attainment", percent(p.batchSloAttainment()));
-        row(out, "GPU-hours", String.format("%.2f", p.gpuHours()));
-        row(
-                out,
-                "SLO-meeting tokens per GPU-hour",
-                String.format("%,.0f", p.outputTokensPerGpuHour()));
-        row(
-                out,
-                "throughput / goodput",
-                String.format("%.1f / %.1f requests/s", p.throughputRps(), p.goodputRps()));
-        row(out, "scaling actions", String.valueOf(p.scalingActions()));
-        row(out, "batch-size changes", String.valueOf(p.batchSizeChanges()));
-        row(out, "preemptions", String.valueOf(p.preemptions()));
-        row(
-                out,
-                "requests",
-                String.format(
-                        "%,d arrived, %,d finished, %,d dropped",
-                        p.requestsArrived(), p.requestsFinished(), p.requestsDropped()));
+        Results.printPolicy(out, "chiron", p);
         if (!r.decisions().isEmpty()) {
             out.println();
             out.println("Last decisions (why):");
@@ -276,7 +254,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static void row(PrintStream out, String label, String value) {
-        out.printf("  %-32s %s%n", label, value);
+        Results.row(out, label, value);
     }
 
     static String percent(Double v) {
@@ -285,76 +263,5 @@ final class DemoCommand implements Callable<Integer> {
 
     static String format(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
-    }
-
-    /** Live progress: a bar on a terminal, a line every ten seconds otherwise. */
-    static final class Progress implements AutoCloseable {
-        private final long totalSeconds;
-        private final ProgressBar bar;
-        private long lastLineNanos;
-
-        Progress(Duration simulated) {
-            this.totalSeconds = simulated.toSeconds();
-            this.bar =
-                    System.console() == null
-                            ? null
-                            : new ProgressBarBuilder()
-                                    .setTaskName("simulated")
-                                    .setInitialMax(totalSeconds)
-                                    .setUnit(" s", 1)
-                                    .setStyle(ProgressBarStyle.ASCII)
-                                    .setUpdateIntervalMillis(250)
-                                    .hideEta()
-                                    .build();
-        }
-
-        void update(Fleet f) {
-            String line = status(f);
-            long seconds = (long) (f.now() / 1000);
-            if (bar != null) {
-                bar.stepTo(Math.min(seconds, totalSeconds));
-                bar.setExtraMessage(" " + line);
-            } else if (System.nanoTime() - lastLineNanos > 10_000_000_000L
-                    || seconds >= totalSeconds) {
-                lastLineNanos = System.nanoTime();
-                System.out.printf("  %4d s  %s%n", seconds, line);
-            }
-        }
-
-        static String status(Fleet f) {
-            FleetStats s = f.stats();
-            int starting = 0;
-            StringBuilder roles = new StringBuilder();
-            for (InstanceRole role : InstanceRole.values()) {
-                roles.append(role.name().charAt(0))
-                        .append(f.count(role, InstanceState.RUNNING))
-                        .append(' ');
-                starting += f.count(role, InstanceState.PROVISIONING);
-            }
-            String caps =
-                    f.batchCaps().values().stream()
-                            .map(String::valueOf)
-                            .collect(Collectors.joining(","));
-            return String.format(
-                    "instances %s(+%d starting) | queue i%d b%d | B %s | SLO i %s b %s",
-                    roles,
-                    starting,
-                    f.queuedInteractive(),
-                    f.queuedBatch(),
-                    caps,
-                    shortPercent(s.interactiveAttainment()),
-                    shortPercent(s.batchAttainment()));
-        }
-
-        private static String shortPercent(double v) {
-            return Double.isNaN(v) ? "-" : String.format("%.1f%%", v * 100);
-        }
-
-        @Override
-        public void close() {
-            if (bar != null) {
-                bar.close();
-            }
-        }
     }
 }

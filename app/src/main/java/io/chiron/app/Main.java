@@ -15,7 +15,12 @@ import picocli.CommandLine.Command;
                     + " Kafka.",
             ""
         },
-        subcommands = {DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            SimulateCommand.class,
+            CalibrateCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -62,6 +62,8 @@ public final class Fleet {
     private double nextTickMs;
     private double now;
     private int nextInstanceNumber;
+    private final java.util.SplittableRandom random;
+    private double nextCrashMs = Double.POSITIVE_INFINITY;
 
     public Fleet(SimConfig config, Workload workload, TelemetryListener telemetry) {
         this.config = config;
@@ -80,6 +82,14 @@ public final class Fleet {
             }
         }
         nextTickMs = config.heartbeat.toMillis();
+        random = new java.util.SplittableRandom(config.seed);
+        scheduleCrash();
+    }
+
+    private void scheduleCrash() {
+        if (config.crashEvery != null) {
+            nextCrashMs = now - Math.log(1 - random.nextDouble()) * config.crashEvery.toMillis();
+        }
     }
 
     // ---------------------------------------------------------------- driving
@@ -103,7 +113,8 @@ public final class Fleet {
                     nextArrival < workload.size()
                             ? workload.arrivalMs(nextArrival) - epochMs
                             : Double.POSITIVE_INFINITY;
-            double next = Math.min(Math.min(instanceAt, arrivalAt), nextTickMs);
+            double next =
+                    Math.min(Math.min(instanceAt, arrivalAt), Math.min(nextTickMs, nextCrashMs));
             if (next > t) {
                 break;
             }
@@ -117,6 +128,9 @@ public final class Fleet {
                 }
             } else if (arrivalAt == next) {
                 arrive(nextArrival++);
+            } else if (nextCrashMs == next) {
+                crashRandomInstance();
+                scheduleCrash();
             } else {
                 tick();
                 nextTickMs += config.heartbeat.toMillis();
@@ -255,6 +269,42 @@ public final class Fleet {
     }
 
     // ---------------------------------------------------------------- lifecycle
+
+    private void crashRandomInstance() {
+        List<Instance> running = new ArrayList<>();
+        for (Instance i : instances) {
+            if (i.state == InstanceState.RUNNING || i.state == InstanceState.DRAINING) {
+                running.add(i);
+            }
+        }
+        if (!running.isEmpty()) {
+            crash(running.get(random.nextInt(running.size())).id);
+        }
+    }
+
+    /**
+     * Crashes an instance now: it stops without a last heartbeat, and every request it was running
+     * goes back to the global queue (its KV is lost: recompute). Returns false for an unknown or
+     * stopped instance.
+     */
+    public boolean crash(String instanceId) {
+        Instance i = byId.get(instanceId);
+        if (i == null || i.state == InstanceState.STOPPED) {
+            return false;
+        }
+        if (i.iterating) {
+            events.remove(i);
+            i.iterating = false;
+        }
+        for (Request r : i.runningRequests()) {
+            i.evict(r);
+            preempted(r, i, now, Requeue.CRASH);
+        }
+        i.crashed = true;
+        stop(i, now);
+        stats.crashes++;
+        return true;
+    }
 
     private Instance newInstance(InstanceRole role, InstanceState state) {
         String id = String.format("%s-%03d", config.model, nextInstanceNumber++);
@@ -421,9 +471,25 @@ public final class Fleet {
         }
     }
 
-    void preempted(Request r, Instance from, double at, boolean swappedOut, String why) {
-        r.preemptions++;
-        stats.preemptions++;
+    /** Why a running request goes back to the global queue. */
+    enum Requeue {
+        /** Swapped out on a mixed instance for interactive work (a preemption, as in the paper). */
+        FOR_INTERACTIVE,
+        /** The KV cache ran out (vLLM's recompute preemption). */
+        KV_FULL,
+        /** Its instance is draining for scale-in. */
+        DRAIN,
+        /** Its instance crashed. */
+        CRASH
+    }
+
+    void preempted(Request r, Instance from, double at, Requeue why) {
+        if (why == Requeue.FOR_INTERACTIVE || why == Requeue.KV_FULL) {
+            r.preemptions++;
+            stats.preemptions++;
+        } else {
+            stats.requeued++;
+        }
         emit(RequestEventType.PREEMPTED, r, from, at, null);
         enqueue(r);
     }
@@ -474,8 +540,9 @@ public final class Fleet {
         dropTimedOut(now);
         long ts = epochMs + (long) now;
         for (Instance i : instances) {
-            if (i.stoppedMs >= 0 && i.stoppedMs < now - config.heartbeat.toMillis()) {
-                continue; // its STOPPED heartbeat went out already
+            if (i.crashed
+                    || (i.stoppedMs >= 0 && i.stoppedMs < now - config.heartbeat.toMillis())) {
+                continue; // its STOPPED heartbeat went out already, or it crashed silently
             }
             if (emit) {
                 telemetry.heartbeat(heartbeat(i, ts));

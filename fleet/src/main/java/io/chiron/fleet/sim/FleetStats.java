@@ -12,12 +12,21 @@ public final class FleetStats {
     public long droppedBatch;
     public long outputTokens;
     public long metOutputTokens;
+
+    /**
+     * Batch work swapped out for interactive work, and recompute preemptions on a full KV cache.
+     */
     public long preemptions;
+
+    /** Requests sent back to the queue by a drain or a crash. */
+    public long requeued;
+
     public long batchSizeChanges;
     public long instancesAdded;
     public long instancesRemoved;
     public long roleChanges;
     public long commandsIgnored;
+    public long crashes;
 
     /** GPU time of stopped instances, ms; {@link Fleet#gpuMs()} adds the live ones. */
     double gpuMs;

@@ -44,6 +44,9 @@ final class Instance {
     private double pendingSwapInMs;
     boolean drainRequested;
 
+    /** Crashed: stopped without a last heartbeat. */
+    boolean crashed;
+
     // scheduling
     double nextEventMs;
     boolean iterating;
@@ -225,7 +228,7 @@ final class Instance {
                 }
             }
             removeDecoding(youngest);
-            fleet.preempted(youngest, this, now, false, "kv-cache full");
+            fleet.preempted(youngest, this, now, Fleet.Requeue.KV_FULL);
         }
         if (drainRequested) {
             drainRequested = false;
@@ -305,8 +308,17 @@ final class Instance {
         } else {
             removePrefilling(victim);
         }
-        fleet.preempted(victim, this, now, true, "interactive arrival on a mixed instance");
+        fleet.preempted(victim, this, now, Fleet.Requeue.FOR_INTERACTIVE);
         return true;
+    }
+
+    /** Takes a running request off this instance, its progress kept and its KV here lost. */
+    void evict(Request r) {
+        if (decoding.contains(r)) {
+            removeDecoding(r);
+        } else {
+            removePrefilling(r);
+        }
     }
 
     /** Sends every batch request back to the global queue (draining: this instance goes away). */
@@ -314,13 +326,13 @@ final class Instance {
         for (Request r : new ArrayList<>(decoding)) {
             if (!r.interactive) {
                 removeDecoding(r);
-                fleet.preempted(r, this, now, false, "instance draining");
+                fleet.preempted(r, this, now, Fleet.Requeue.DRAIN);
             }
         }
         for (Request r : new ArrayList<>(prefilling)) {
             if (!r.interactive) {
                 removePrefilling(r);
-                fleet.preempted(r, this, now, false, "instance draining");
+                fleet.preempted(r, this, now, Fleet.Requeue.DRAIN);
             }
         }
     }

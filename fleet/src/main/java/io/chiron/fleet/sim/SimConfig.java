@@ -47,6 +47,15 @@ public final class SimConfig {
     /** Interactive requests still queued after this long are dropped (the client gave up). */
     public Duration interactiveTimeout = Duration.ofSeconds(60);
 
+    /**
+     * Mean time between instance crashes across the fleet (exponential), or null for none. A
+     * crashed instance stops at once, without a last heartbeat; its requests go back to the queue.
+     */
+    public Duration crashEvery = null;
+
+    /** Seed of the fleet's own random choices (crash times and victims). */
+    public long seed = 1;
+
     public long kvCapacityTokens() {
         return latency.profile().kvCapacityTokens();
     }

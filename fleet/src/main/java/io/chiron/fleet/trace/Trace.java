@@ -61,8 +61,13 @@ public final class Trace {
         this.outputTokens = output;
     }
 
-    /** A shipped trace by name, or a trace file by path. */
+    /**
+     * A shipped trace by name, a synthetic one ({@link SyntheticTraces}), or a trace file by path.
+     */
     public static Trace load(String nameOrPath) {
+        if (SyntheticTraces.NAMES.contains(nameOrPath)) {
+            return SyntheticTraces.generate(nameOrPath);
+        }
         String shipped = SHIPPED.get(nameOrPath);
         try {
             if (shipped != null) {
@@ -83,7 +88,9 @@ public final class Trace {
                                 + nameOrPath
                                 + "' is neither a shipped trace "
                                 + SHIPPED.keySet().stream().sorted().toList()
-                                + " nor a readable file");
+                                + ", a synthetic one "
+                                + SyntheticTraces.NAMES
+                                + ", nor a readable file");
             }
             try (BufferedReader r = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
                 return parse(path.getFileName().toString(), r);
@@ -222,6 +229,11 @@ public final class Trace {
             output[i] = (int) r[2];
         }
         return new Trace(name, absoluteTime ? t0 : DEFAULT_EPOCH_MS, offsets, prompt, output);
+    }
+
+    /** A trace from arrays already sorted by offset. */
+    static Trace of(String name, long startEpochMs, long[] offsetMs, int[] prompt, int[] output) {
+        return new Trace(name, startEpochMs, offsetMs, prompt, output);
     }
 
     private static int indexOf(String[] columns, String column, String name) {

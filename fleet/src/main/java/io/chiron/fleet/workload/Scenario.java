@@ -8,7 +8,14 @@ public enum Scenario {
     /** The trace as interactive traffic. */
     INTERACTIVE("interactive"),
     /** The trace as interactive traffic plus bulks of batch requests with deadlines. */
-    MIXED("mixed");
+    MIXED("mixed"),
+    /** The trace as interactive traffic plus one large batch backlog at time zero. */
+    BATCH_BACKLOG("batch-backlog"),
+    /**
+     * A bursty trace (the code trace: minute-long gaps, bursts of dozens per second) as interactive
+     * traffic.
+     */
+    BURSTY("bursty");
 
     private final String cliName;
 

@@ -37,24 +37,55 @@ public record WorkloadSpec(
         if (batchBulk < 0) {
             throw new IllegalArgumentException("batch bulk must be >= 0, was " + batchBulk);
         }
+        if (batchFirstAt.isNegative()) {
+            throw new IllegalArgumentException(
+                    "batch first arrival must be >= 0, was " + batchFirstAt);
+        }
         if (batchEvery.isNegative() || batchEvery.isZero() || batchDeadline.isNegative()) {
             throw new IllegalArgumentException("batch interval and deadline must be positive");
         }
     }
 
-    /** The defaults of a scenario: bulks of 1,000 x multiplier batch requests every 15 minutes. */
+    /**
+     * The defaults of a scenario. {@code mixed}: bulks of 1,000 x multiplier batch requests every
+     * 15 minutes from minute 1, due an hour after arrival. {@code batch-backlog}: 25,000 x
+     * multiplier batch requests at time zero (500,000 at x20), due in an hour. Otherwise no batch
+     * work.
+     */
     public static WorkloadSpec of(
             Scenario scenario, double rateMultiplier, Duration duration, long seed) {
-        int bulk = scenario == Scenario.MIXED ? (int) Math.round(1000 * rateMultiplier) : 0;
-        return new WorkloadSpec(
-                scenario,
-                rateMultiplier,
-                duration,
-                seed,
-                bulk,
-                Duration.ofMinutes(1),
-                Duration.ofMinutes(15),
-                Duration.ofHours(1));
+        return switch (scenario) {
+            case MIXED ->
+                    new WorkloadSpec(
+                            scenario,
+                            rateMultiplier,
+                            duration,
+                            seed,
+                            (int) Math.round(1000 * rateMultiplier),
+                            Duration.ofMinutes(1),
+                            Duration.ofMinutes(15),
+                            Duration.ofHours(1));
+            case BATCH_BACKLOG ->
+                    new WorkloadSpec(
+                            scenario,
+                            rateMultiplier,
+                            duration,
+                            seed,
+                            (int) Math.round(25_000 * rateMultiplier),
+                            Duration.ZERO,
+                            Duration.ofDays(365),
+                            Duration.ofHours(1));
+            case INTERACTIVE, BURSTY ->
+                    new WorkloadSpec(
+                            scenario,
+                            rateMultiplier,
+                            duration,
+                            seed,
+                            0,
+                            Duration.ofMinutes(1),
+                            Duration.ofMinutes(15),
+                            Duration.ofHours(1));
+        };
     }
 
     public WorkloadSpec withBatch(int bulk, Duration firstAt, Duration every, Duration deadline) {

@@ -1,4 +1,4 @@
-package io.chiron.actuator;
+package io.chiron.policy;
 
 import io.chiron.records.CommandType;
 import io.chiron.records.DecisionAction;

@@ -1,0 +1,107 @@
+package io.chiron.app;
+
+import io.chiron.fleet.sim.SimConfig;
+import io.chiron.policy.profile.GpuProfile;
+import io.chiron.policy.profile.LatencyModel;
+
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+
+/** The simulated fleet's options shared by simulate and evaluate. */
+final class FleetOptions {
+    @Option(
+            names = "--instances",
+            defaultValue = "4",
+            description =
+                    "Instances at the start. Chiron splits them 60/20/20 into interactive, mixed"
+                            + " and batch; baselines run them all mixed (default ${DEFAULT-VALUE}).")
+    int instances;
+
+    @Option(
+            names = "--roles",
+            split = ",",
+            description =
+                    "Instances at the start per role, INTERACTIVE,MIXED,BATCH (e.g. 3,1,0); overrides --instances.")
+    int[] roles;
+
+    @Option(
+            names = "--profile",
+            defaultValue = GpuProfile.DEFAULT,
+            description =
+                    "GPU latency profile: the shipped ${DEFAULT-VALUE} or a CSV"
+                            + " (phase,batch_size,context_tokens,prompt_tokens,latency_ms).")
+    String profile;
+
+    @Option(
+            names = "--cold-start",
+            defaultValue = "60s",
+            converter = DurationConverter.class,
+            description =
+                    "Time from asking for an instance to its serving (default ${DEFAULT-VALUE}).")
+    Duration coldStart;
+
+    @Option(
+            names = "--chunk-tokens",
+            defaultValue = "1024",
+            description =
+                    "Token budget per iteration, decodes included (default ${DEFAULT-VALUE}).")
+    int chunkTokens;
+
+    @Option(
+            names = "--slo-ttft",
+            defaultValue = "2s",
+            converter = DurationConverter.class,
+            description = "Interactive time-to-first-token bound (default ${DEFAULT-VALUE}).")
+    Duration sloTtft;
+
+    @Option(
+            names = "--slo-itl",
+            defaultValue = "50ms",
+            converter = DurationConverter.class,
+            description = "Interactive mean inter-token latency bound (default ${DEFAULT-VALUE}).")
+    Duration sloItl;
+
+    @Option(
+            names = "--batch-itl",
+            defaultValue = "500ms",
+            converter = DurationConverter.class,
+            description = "Batch mean inter-token latency bound (default ${DEFAULT-VALUE}).")
+    Duration batchItl;
+
+    @Option(
+            names = "--crash-every",
+            converter = DurationConverter.class,
+            description = "Mean time between instance crashes across the fleet (default: none).")
+    Duration crashEvery;
+
+    /** The roles to start with: --roles, or the policy's split of --instances. */
+    int[] initialRoles(io.chiron.policy.ScalingPolicy policy) {
+        return roles != null ? roles : policy.initialRoles(instances);
+    }
+
+    SimConfig config(long seed) {
+        if (instances < 0 || instances > 10_000) {
+            throw new IllegalArgumentException(
+                    "--instances must be in [0, 10000], was " + instances);
+        }
+        if (chunkTokens < 16 || chunkTokens > 1_000_000) {
+            throw new IllegalArgumentException(
+                    "--chunk-tokens must be in [16, 1000000], was " + chunkTokens);
+        }
+        if (roles != null && (roles.length != 3 || roles[0] < 0 || roles[1] < 0 || roles[2] < 0)) {
+            throw new IllegalArgumentException(
+                    "--roles takes three counts INTERACTIVE,MIXED,BATCH, e.g. 3,1,0");
+        }
+        SimConfig c = new SimConfig();
+        c.latency = new LatencyModel(GpuProfile.load(profile));
+        c.coldStart = coldStart;
+        c.chunkTokens = chunkTokens;
+        c.interactiveTtftMs = (int) sloTtft.toMillis();
+        c.interactiveItlMs = (int) sloItl.toMillis();
+        c.batchItlMs = (int) batchItl.toMillis();
+        c.crashEvery = crashEvery;
+        c.seed = seed;
+        return c;
+    }
+}

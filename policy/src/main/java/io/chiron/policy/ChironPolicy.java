@@ -1,0 +1,62 @@
+package io.chiron.policy;
+
+import io.chiron.policy.global.GlobalAutoscaler;
+import io.chiron.policy.global.PoolState;
+import io.chiron.policy.local.LocalAutoscaler;
+import io.chiron.policy.local.LocalState;
+import io.chiron.policy.profile.LatencyModel;
+import io.chiron.records.InstanceSignal;
+import io.chiron.records.InstanceState;
+import io.chiron.records.PoolSignal;
+import io.chiron.records.ScalingDecision;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Chiron's local and global autoscalers behind {@link ScalingPolicy}, with their state in maps: the
+ * same classes the Flink job runs with its state in keyed state.
+ */
+public final class ChironPolicy implements ScalingPolicy {
+    private final LocalAutoscaler local;
+    private final GlobalAutoscaler global;
+    private final Map<String, LocalState> locals = new HashMap<>();
+    private final Map<String, PoolState> pools = new HashMap<>();
+
+    public ChironPolicy(ChironConfig config, LatencyModel model) {
+        this.local = new LocalAutoscaler(config, model, "chiron");
+        this.global = new GlobalAutoscaler(config, model, "chiron", config.localPeriod.toMillis());
+    }
+
+    @Override
+    public String name() {
+        return "chiron";
+    }
+
+    @Override
+    public List<ScalingDecision> decide(List<InstanceSignal> instances, PoolSignal pool) {
+        List<ScalingDecision> decisions = new ArrayList<>();
+        for (InstanceSignal s : instances) {
+            if (s.getState() == InstanceState.STOPPED) {
+                locals.remove(s.getInstanceId());
+                continue;
+            }
+            local.decide(s, locals.computeIfAbsent(s.getInstanceId(), id -> new LocalState()))
+                    .ifPresent(decisions::add);
+        }
+        decisions.addAll(
+                global.onPoolSignal(
+                        pool, pools.computeIfAbsent(pool.getModel(), m -> new PoolState())));
+        return decisions;
+    }
+
+    /** Most instances serve interactive traffic; a fifth are mixed headroom, the rest batch. */
+    @Override
+    public int[] initialRoles(int total) {
+        int mixed = Math.max(1, Math.round(total * 0.2f));
+        int interactive = Math.max(1, Math.round(total * 0.6f));
+        return new int[] {interactive, mixed, Math.max(0, total - interactive - mixed)};
+    }
+}
