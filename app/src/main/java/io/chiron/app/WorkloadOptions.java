@@ -43,6 +43,15 @@ final class WorkloadOptions {
     Duration duration;
 
     @Option(
+            names = "--trace-start",
+            defaultValue = "0s",
+            converter = DurationConverter.class,
+            description =
+                    "Start this far into the trace: with --duration, a time window of it"
+                            + " (default ${DEFAULT-VALUE}).")
+    Duration traceStart;
+
+    @Option(
             names = "--seed",
             defaultValue = "1",
             description = "Random seed (default ${DEFAULT-VALUE}).")
@@ -87,6 +96,6 @@ final class WorkloadOptions {
     }
 
     Workload workload() {
-        return Workload.build(Trace.load(trace), spec());
+        return Workload.build(Trace.load(trace).from(traceStart.toMillis()), spec());
     }
 }

@@ -231,6 +231,40 @@ public final class Trace {
         return new Trace(name, absoluteTime ? t0 : DEFAULT_EPOCH_MS, offsets, prompt, output);
     }
 
+    /**
+     * The part of this trace from {@code startMs} after its first request on, re-based to start
+     * there: a time window of the trace.
+     */
+    public Trace from(long startMs) {
+        if (startMs <= 0) {
+            return this;
+        }
+        int first = 0;
+        while (first < size() && offsetMs[first] < startMs) {
+            first++;
+        }
+        if (first == size()) {
+            throw new IllegalArgumentException(
+                    name
+                            + " has no requests after "
+                            + startMs / 1000
+                            + " s (it lasts "
+                            + durationMs() / 1000
+                            + " s)");
+        }
+        int n = size() - first;
+        long[] offsets = new long[n];
+        for (int i = 0; i < n; i++) {
+            offsets[i] = offsetMs[first + i] - offsetMs[first];
+        }
+        return new Trace(
+                name + "@" + startMs / 1000 + "s",
+                startEpochMs + offsetMs[first],
+                offsets,
+                java.util.Arrays.copyOfRange(promptTokens, first, size()),
+                java.util.Arrays.copyOfRange(outputTokens, first, size()));
+    }
+
     /** A trace from arrays already sorted by offset. */
     static Trace of(String name, long startEpochMs, long[] offsetMs, int[] prompt, int[] output) {
         return new Trace(name, startEpochMs, offsetMs, prompt, output);

@@ -244,4 +244,27 @@ class FleetTest {
                 .startsWith("ignored");
         assertThat(f.stats().commandsIgnored).isEqualTo(2);
     }
+
+    @Test
+    void aCrashedInstanceStopsSilentlyAndItsRequestsGoBackToTheQueue() {
+        Workload w =
+                Workload.build(
+                        Trace.load("azure-conv"),
+                        WorkloadSpec.of(Scenario.INTERACTIVE, 4, Duration.ofMinutes(5), 1));
+        Recorder r = new Recorder();
+        Fleet f = new Fleet(config(2, 0, 0), w, r);
+        f.advanceTo(60_000);
+        long running = f.inFlight();
+        assertThat(f.crash("llama3-8b-000")).isTrue();
+        assertThat(f.crash("llama3-8b-000")).as("already stopped").isFalse();
+        assertThat(f.stats().crashes).isEqualTo(1);
+        assertThat(f.stats().requeued).isPositive();
+        assertThat(f.inFlight()).isLessThan(running);
+        int before = r.heartbeats.size();
+        f.advanceTo(70_000);
+        // No STOPPED heartbeat from a crash: the instance just goes silent.
+        assertThat(r.heartbeats.subList(before, r.heartbeats.size()))
+                .noneMatch(h -> h.getInstanceId().equals("llama3-8b-000"));
+        assertThat(f.count(InstanceRole.INTERACTIVE, InstanceState.RUNNING)).isEqualTo(1);
+    }
 }

@@ -81,4 +81,15 @@ class TraceTest {
     private static BufferedReader reader(String s) {
         return new BufferedReader(new StringReader(s));
     }
+
+    @Test
+    void aTimeWindowStartsPartWayIn() {
+        Trace t = Trace.load("azure-conv");
+        Trace later = t.from(1_800_000);
+        assertThat(later.offsetMs(0)).isZero();
+        assertThat(later.start()).isAfterOrEqualTo(t.start().plusSeconds(1800));
+        assertThat(later.size()).isLessThan(t.size()).isGreaterThan(t.size() / 3);
+        assertThatThrownBy(() -> t.from(10_000_000))
+                .hasMessageContaining("no requests after 10000 s");
+    }
 }

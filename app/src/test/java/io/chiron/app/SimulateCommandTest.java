@@ -1,0 +1,100 @@
+package io.chiron.app;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SimulateCommandTest {
+    @TempDir Path dir;
+
+    private JsonNode simulate(String out) throws Exception {
+        var cli = Main.commandLine();
+        cli.setErr(new PrintWriter(new StringWriter()));
+        int rc =
+                cli.execute(
+                        "simulate",
+                        "--trace",
+                        "azure-code",
+                        "--scenario",
+                        "mixed",
+                        "--policy",
+                        "chiron",
+                        "--instances",
+                        "6",
+                        "--rate-multiplier",
+                        "5",
+                        "--duration",
+                        "10m",
+                        "--seed",
+                        "9",
+                        "--out",
+                        dir.resolve(out).toString());
+        assertThat(rc).isZero();
+        return new ObjectMapper().readTree(dir.resolve(out).resolve("summary.json").toFile());
+    }
+
+    @Test
+    void theSameSeedGivesTheSameSummaryWallTimeAside() throws Exception {
+        JsonNode a = simulate("a");
+        JsonNode b = simulate("b");
+        assertThat(a.get("wall_seconds").asDouble()).isPositive();
+        ((ObjectNode) a).remove("wall_seconds");
+        ((ObjectNode) b).remove("wall_seconds");
+        assertThat(a).isEqualTo(b);
+    }
+
+    @Test
+    void theSummaryHoldsTheContractKeys() throws Exception {
+        JsonNode s = simulate("c");
+        assertThat(s.fieldNames())
+                .toIterable()
+                .contains(
+                        "trace",
+                        "scenario",
+                        "seed",
+                        "simulated_seconds",
+                        "wall_seconds",
+                        "policies");
+        assertThat(s.get("simulated_seconds").asDouble()).isEqualTo(600.0);
+        JsonNode chiron = s.get("policies").get("chiron");
+        assertThat(chiron.fieldNames())
+                .toIterable()
+                .contains(
+                        "interactive_slo_attainment",
+                        "batch_slo_attainment",
+                        "gpu_hours",
+                        "output_tokens_per_gpu_hour",
+                        "throughput_rps",
+                        "goodput_rps",
+                        "scaling_actions",
+                        "preemptions");
+        assertThat(chiron.get("gpu_hours").asDouble()).isPositive();
+        assertThat(dir.resolve("c").resolve("decisions.jsonl")).exists();
+    }
+
+    @Test
+    void anUnknownPolicyListsTheKnownOnes() {
+        var err = new StringWriter();
+        var cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err));
+        int rc =
+                cli.execute(
+                        "simulate",
+                        "--trace",
+                        "azure-code",
+                        "--policy",
+                        "magic",
+                        "--duration",
+                        "1m");
+        assertThat(rc).isEqualTo(2);
+        assertThat(err.toString()).contains("magic").contains("chiron").contains("static");
+    }
+}
