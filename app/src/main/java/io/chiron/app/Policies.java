@@ -1,37 +1,102 @@
 package io.chiron.app;
 
+import io.chiron.fleet.sim.SimConfig;
+import io.chiron.fleet.workload.Workload;
 import io.chiron.policy.ChironConfig;
 import io.chiron.policy.ChironPolicy;
 import io.chiron.policy.ScalingPolicy;
+import io.chiron.policy.baseline.HpaPolicy;
+import io.chiron.policy.baseline.KpaPolicy;
+import io.chiron.policy.baseline.LlumnixPolicy;
+import io.chiron.policy.baseline.Load;
+import io.chiron.policy.baseline.OraclePolicy;
 import io.chiron.policy.baseline.StaticPolicy;
-import io.chiron.policy.profile.LatencyModel;
 
+import java.time.Duration;
 import java.util.List;
 
-/** The policies the simulator runs by name. */
+/** The policies the simulator runs by name, with their settings. */
 final class Policies {
-    static final List<String> NAMES = List.of("chiron", "static");
+    static final List<String> NAMES =
+            List.of("chiron", "llumnix-untuned", "llumnix-tuned", "hpa", "kpa", "static", "oracle");
+
+    /**
+     * Llumnix thresholds chosen by the sweep in {@code bench/results/llumnix-sweep.md}: the pair
+     * with the fewest GPU-hours among those that kept interactive and batch SLO attainment at 99 %
+     * or more on both shipped traces.
+     */
+    static final double TUNED_SCALE_OUT_BELOW = 40;
+
+    static final double TUNED_SCALE_IN_ABOVE = 200;
+
+    /** HPA target: 70 % request utilization. */
+    static final double HPA_TARGET = 0.7;
+
+    /** KPA target concurrency per instance: 70 % of a 128-sequence batch. */
+    static final double KPA_TARGET = 90;
 
     private Policies() {}
 
-    static ScalingPolicy create(String name, ChironConfig config, LatencyModel model) {
+    static ScalingPolicy create(String name, SimConfig sim, Workload workload) {
+        ChironConfig config = config(sim);
+        int max = config.maxInstances;
+        long kv = sim.kvCapacityTokens();
         return switch (name) {
-            case "chiron" -> new ChironPolicy(config, model);
+            case "chiron" -> new ChironPolicy(config, sim.latency);
+            case "llumnix-untuned" ->
+                    new LlumnixPolicy(
+                            name,
+                            LlumnixPolicy.UNTUNED_SCALE_OUT_BELOW,
+                            LlumnixPolicy.UNTUNED_SCALE_IN_ABOVE,
+                            kv,
+                            1,
+                            max);
+            case "llumnix-tuned" ->
+                    new LlumnixPolicy(
+                            name, TUNED_SCALE_OUT_BELOW, TUNED_SCALE_IN_ABOVE, kv, 1, max);
+            case "hpa" -> new HpaPolicy(HPA_TARGET, 1, max);
+            case "kpa" -> new KpaPolicy(KPA_TARGET, 1, max);
             case "static" -> new StaticPolicy();
+            case "oracle" ->
+                    new OraclePolicy(
+                            load(workload),
+                            workload.startEpochMs(),
+                            workload.spec().duration().toMillis(),
+                            sim.latency,
+                            config,
+                            max,
+                            sim.initialBatchCap);
             default ->
                     throw new IllegalArgumentException(
                             "unknown policy '" + name + "'; allowed: " + String.join(", ", NAMES));
         };
     }
 
+    static Load load(Workload w) {
+        int n = w.size();
+        long[] arrival = new long[n];
+        boolean[] interactive = new boolean[n];
+        int[] prompt = new int[n];
+        int[] output = new int[n];
+        long[] deadline = new long[n];
+        for (int i = 0; i < n; i++) {
+            arrival[i] = w.arrivalMs(i);
+            interactive[i] = w.interactive(i);
+            prompt[i] = w.promptTokens(i);
+            output[i] = w.outputTokens(i);
+            deadline[i] = w.deadlineMs(i);
+        }
+        return new Load(arrival, interactive, prompt, output, deadline);
+    }
+
     /** A policy's config with the fleet's SLOs and cold start, so both sides agree. */
-    static ChironConfig config(io.chiron.fleet.sim.SimConfig sim) {
+    static ChironConfig config(SimConfig sim) {
         return ChironConfig.defaults()
                 .with(
                         c -> {
-                            c.interactiveTtft = java.time.Duration.ofMillis(sim.interactiveTtftMs);
-                            c.interactiveItl = java.time.Duration.ofMillis(sim.interactiveItlMs);
-                            c.batchItl = java.time.Duration.ofMillis(sim.batchItlMs);
+                            c.interactiveTtft = Duration.ofMillis(sim.interactiveTtftMs);
+                            c.interactiveItl = Duration.ofMillis(sim.interactiveItlMs);
+                            c.batchItl = Duration.ofMillis(sim.batchItlMs);
                             c.coldStart = sim.coldStart;
                         });
     }

@@ -58,9 +58,9 @@ final class SimulateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintStream console = System.out;
         SimConfig sim = fleet.config(workload.seed);
-        ScalingPolicy p = Policies.create(policy, Policies.config(sim), sim.latency);
-        sim.initialInstances = fleet.initialRoles(p);
         Workload w = workload.workload();
+        ScalingPolicy p = Policies.create(policy, sim, w);
+        sim.initialInstances = fleet.initialRoles(p);
         console.printf(
                 "Simulating %s on %s (%s, x%s, %d requests) for %d s with %d instances (%s)...%n",
                 p.name(),
@@ -96,7 +96,11 @@ final class SimulateCommand implements Callable<Integer> {
         Map<String, Object> summary =
                 Results.header(workload, result.simulatedSeconds(), result.wallSeconds());
         Map<String, Object> policies = new LinkedHashMap<>();
-        policies.put(result.policy(), result.metrics().toJson());
+        Map<String, Object> metrics = result.metrics().toJson();
+        if (p instanceof io.chiron.policy.baseline.OraclePolicy oracle) {
+            metrics.put("gpu_hours_lower_bound", oracle.lowerBoundGpuHours());
+        }
+        policies.put(result.policy(), metrics);
         summary.put("policies", policies);
         summary.put("fleet", Results.fleet(sim, fleet));
         Path file = Summaries.write(out, summary);

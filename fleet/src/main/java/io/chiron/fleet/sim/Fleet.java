@@ -123,6 +123,12 @@ public final class Fleet {
                 Instance i = events.poll();
                 if (i.state == InstanceState.PROVISIONING) {
                     ready(i);
+                } else if (!i.iterating) {
+                    // An idle instance drained at the last instant and not taken over by a
+                    // growing role: it goes now.
+                    if (i.state == InstanceState.DRAINING) {
+                        stop(i, now);
+                    }
                 } else {
                     i.endIteration(now);
                 }
@@ -199,6 +205,9 @@ public final class Fleet {
                     break;
                 }
                 if (i.state == InstanceState.DRAINING) {
+                    if (!i.iterating) {
+                        events.remove(i); // its stop was pending
+                    }
                     InstanceRole old = i.role;
                     i.drainRequested = false;
                     i.state = InstanceState.RUNNING;
@@ -249,7 +258,10 @@ public final class Fleet {
         } else {
             i.requeueBatch(now);
             if (i.running() == 0) {
-                stop(i, now);
+                // Stop at the next event, not at once: a role that grows by a command of the same
+                // instant takes it over without a cold start.
+                i.nextEventMs = now;
+                events.add(i);
             } else {
                 i.startIteration(now);
             }
@@ -292,10 +304,8 @@ public final class Fleet {
         if (i == null || i.state == InstanceState.STOPPED) {
             return false;
         }
-        if (i.iterating) {
-            events.remove(i);
-            i.iterating = false;
-        }
+        events.remove(i); // a running iteration, or a pending stop
+        i.iterating = false;
         for (Request r : i.runningRequests()) {
             i.evict(r);
             preempted(r, i, now, Requeue.CRASH);

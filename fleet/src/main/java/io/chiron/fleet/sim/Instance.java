@@ -11,9 +11,10 @@ import java.util.PriorityQueue;
 
 /**
  * One simulated serving instance: vLLM-style continuous batching at iteration level. Each iteration
- * decodes one token for every decoding sequence and prefills prompt chunks FIFO within the token
- * budget; its duration comes from the calibrated latency model. Work is admitted only at iteration
- * boundaries, up to the batch cap B and the KV-cache capacity.
+ * decodes one token for every decoding sequence and prefills prompt chunks within the token budget,
+ * interactive prompts before batch ones and first come first served within a class (vLLM's priority
+ * scheduling, which a mixed instance needs); its duration comes from the calibrated latency model.
+ * Work is admitted only at iteration boundaries, up to the batch cap B and the KV-cache capacity.
  *
  * <p>Bookkeeping is O(log n) per iteration, not per sequence: decode iteration k is counted once, a
  * sequence finishes when k reaches its {@code finishK}, and the summed context is {@code ctxBaseSum
@@ -32,7 +33,10 @@ final class Instance {
     final double provisionedMs;
     double stoppedMs = -1;
 
-    final ArrayDeque<Request> prefilling = new ArrayDeque<>();
+    // Prompts waiting for (the rest of) their prefill, first come first served within a class;
+    // interactive prompts go first (vLLM's priority scheduling, what a mixed instance needs).
+    final ArrayDeque<Request> prefillInteractive = new ArrayDeque<>();
+    final ArrayDeque<Request> prefillBatch = new ArrayDeque<>();
     final PriorityQueue<Request> decoding = new PriorityQueue<>(BY_FINISH);
     long ctxBaseSum;
     long k;
@@ -86,7 +90,7 @@ final class Instance {
     }
 
     int running() {
-        return prefilling.size() + decoding.size();
+        return prefillInteractive.size() + prefillBatch.size() + decoding.size();
     }
 
     long kvUsed() {
@@ -130,8 +134,12 @@ final class Instance {
             }
             r.prefillTarget = r.prompt + r.generated;
             r.prefilled = 0;
-            prefilling.add(r);
+            prefillQueue(r).add(r);
         }
+    }
+
+    private ArrayDeque<Request> prefillQueue(Request r) {
+        return r.interactive ? prefillInteractive : prefillBatch;
     }
 
     private void startDecoding(Request r) {
@@ -154,16 +162,18 @@ final class Instance {
         int budget = Math.max(0, fleet.config.chunkTokens - iterDecode);
         long prefillTokens = 0;
         double attention = 0;
-        for (Request r : prefilling) {
-            if (budget == 0) {
-                break;
+        for (ArrayDeque<Request> queue : List.of(prefillInteractive, prefillBatch)) {
+            for (Request r : queue) {
+                if (budget == 0) {
+                    break;
+                }
+                int take = Math.min(r.prefillTarget - r.prefilled, budget);
+                chunkRequests.add(r);
+                chunkTokens.add(take);
+                prefillTokens += take;
+                attention += (double) take * (2L * r.prefilled + take);
+                budget -= take;
             }
-            int take = Math.min(r.prefillTarget - r.prefilled, budget);
-            chunkRequests.add(r);
-            chunkTokens.add(take);
-            prefillTokens += take;
-            attention += (double) take * (2L * r.prefilled + take);
-            budget -= take;
         }
         if (iterDecode == 0 && prefillTokens == 0) {
             iterating = false;
@@ -204,7 +214,7 @@ final class Instance {
             prefillKv += take;
             hbPrefill += take;
             if (r.prefilled >= r.prefillTarget) {
-                prefilling.remove(r); // a completed chunk is at the head: O(1)
+                prefillQueue(r).remove(r); // a completed chunk is at its queue's head: O(1)
                 prefillKv -= r.prefilled;
                 if (!r.hasFirstToken()) {
                     r.firstTokenMs = now;
@@ -268,7 +278,7 @@ final class Instance {
     }
 
     private void removePrefilling(Request r) {
-        prefilling.remove(r);
+        prefillQueue(r).remove(r);
         prefillKv -= r.prefilled;
         r.prefilled = 0;
         if (r.interactive) {
@@ -292,8 +302,8 @@ final class Instance {
         }
         boolean wasDecoding = victim != null;
         if (victim == null) {
-            for (Request r : prefilling) {
-                if (!r.interactive && (victim == null || r.deadlineMs > victim.deadlineMs)) {
+            for (Request r : prefillBatch) {
+                if (victim == null || r.deadlineMs > victim.deadlineMs) {
                     victim = r;
                 }
             }
@@ -329,17 +339,16 @@ final class Instance {
                 fleet.preempted(r, this, now, Fleet.Requeue.DRAIN);
             }
         }
-        for (Request r : new ArrayList<>(prefilling)) {
-            if (!r.interactive) {
-                removePrefilling(r);
-                fleet.preempted(r, this, now, Fleet.Requeue.DRAIN);
-            }
+        for (Request r : new ArrayList<>(prefillBatch)) {
+            removePrefilling(r);
+            fleet.preempted(r, this, now, Fleet.Requeue.DRAIN);
         }
     }
 
     /** Every running request, for a crash or a forced stop. */
     List<Request> runningRequests() {
-        List<Request> all = new ArrayList<>(prefilling);
+        List<Request> all = new ArrayList<>(prefillInteractive);
+        all.addAll(prefillBatch);
         all.addAll(decoding);
         return all;
     }

@@ -89,9 +89,14 @@ public final class GlobalAutoscaler implements Serializable {
             inputs.put("instances_" + r.name().toLowerCase(), (double) current[r.ordinal()]);
         }
 
-        interactive(p, state, now, current, target, reasons, inputs, stale);
-        headroom(state, current, target, reasons, inputs, stale, now);
-        batch(p, state, now, current, target, reasons, inputs, stale);
+        // What each role needs now, before hysteresis: the rest is surplus a growing role may take.
+        int[] needed = current.clone();
+        interactive(p, state, now, current, target, reasons, inputs, stale, needed);
+        headroom(state, current, target, reasons, inputs, stale, now, needed);
+        batch(p, state, now, current, target, reasons, inputs, stale, needed);
+        if (!stale) {
+            preferRoleChanges(current, target, needed, reasons);
+        }
         clampTotal(target, reasons);
 
         // Decreases first: the fleet reuses instances it is draining for a role that grows, so
@@ -130,7 +135,8 @@ public final class GlobalAutoscaler implements Serializable {
             int[] target,
             String[] reasons,
             Map<String, Double> inputs,
-            boolean stale) {
+            boolean stale,
+            int[] needed) {
         int i = InstanceRole.INTERACTIVE.ordinal();
         long lastQueue = state.lastQueueInteractive;
         state.lastQueueInteractive = p.getQueueInteractive();
@@ -194,6 +200,7 @@ public final class GlobalAutoscaler implements Serializable {
             }
         }
         if (bInt < config.scaleInBelow) {
+            needed[i] = Math.max(config.minInteractive, current[i] - 1);
             if (state.lowSinceMs == 0) {
                 state.lowSinceMs = now;
             }
@@ -219,12 +226,14 @@ public final class GlobalAutoscaler implements Serializable {
             String[] reasons,
             Map<String, Double> inputs,
             boolean stale,
-            long now) {
+            long now,
+            int[] needed) {
         int i = InstanceRole.MIXED.ordinal();
         double ratio = peakToMean(state);
         int interactive = target[InstanceRole.INTERACTIVE.ordinal()];
         int wanted = Math.max(config.minMixed, (int) Math.ceil(interactive * (ratio - 1)));
         inputs.put("arrival_peak_to_mean", ratio);
+        needed[i] = wanted;
         if (wanted > current[i]) {
             target[i] = wanted;
             reasons[i] =
@@ -249,7 +258,8 @@ public final class GlobalAutoscaler implements Serializable {
             int[] target,
             String[] reasons,
             Map<String, Double> inputs,
-            boolean stale) {
+            boolean stale,
+            int[] needed) {
         int i = InstanceRole.BATCH.ordinal();
         double tokensPerSecond = tokensPerSecond(p);
         double prefillPerToken = prefillSecondsPerToken();
@@ -281,6 +291,7 @@ public final class GlobalAutoscaler implements Serializable {
         inputs.put("t_b_tokens_per_s", tokensPerSecond);
         inputs.put("mixed_spare", mixedSpare);
         inputs.put("batch_instances_needed", need.instances());
+        needed[i] = wanted;
         if (wanted > current[i]) {
             target[i] = wanted;
             reasons[i] =
@@ -342,6 +353,34 @@ public final class GlobalAutoscaler implements Serializable {
     /** Prefill cost per token at a full chunk, where prefill is compute-bound. */
     private double prefillSecondsPerToken() {
         return model.prefillMs(2048, 2048.0 * 2048) / 2048 / 1000;
+    }
+
+    /**
+     * A role that grows takes instances from roles with a surplus first, whatever their cooldown: a
+     * role change costs no cold start (the fleet hands a draining instance to the growing role).
+     */
+    private static void preferRoleChanges(
+            int[] current, int[] target, int[] needed, String[] reasons) {
+        for (InstanceRole grow : ROLES) {
+            int g = grow.ordinal();
+            // The growing role's target already counts these instances: only the givers move.
+            int remaining = target[g] - current[g];
+            for (InstanceRole give : ROLES) {
+                int q = give.ordinal();
+                // Surplus not yet given up: above what the role needs and above its target.
+                int surplus = Math.min(target[q], current[q]) - needed[q];
+                if (q == g || remaining <= 0 || surplus <= 0) {
+                    continue;
+                }
+                int moved = Math.min(remaining, surplus);
+                target[q] -= moved;
+                remaining -= moved;
+                reasons[q] =
+                        String.format(
+                                "role change: %d %s instance%s to %s, which grows (%s needs %d)",
+                                moved, give, moved == 1 ? "" : "s", grow, give, needed[q]);
+            }
+        }
     }
 
     /** The pool may hold at most max-instances: trim batch first, then mixed. */
