@@ -1,6 +1,10 @@
 package io.chiron.app;
 
 import io.chiron.fleet.sim.SimConfig;
+import io.chiron.fleet.workload.Workload;
+import io.chiron.policy.ScalingPolicy;
+import io.chiron.policy.baseline.OraclePolicy;
+import io.chiron.policy.baseline.StaticPolicy;
 import io.chiron.policy.profile.GpuProfile;
 import io.chiron.policy.profile.LatencyModel;
 
@@ -12,11 +16,12 @@ import java.time.Duration;
 final class FleetOptions {
     @Option(
             names = "--instances",
-            defaultValue = "4",
             description =
                     "Instances at the start. Chiron splits them 60/20/20 into interactive, mixed"
-                            + " and batch; baselines run them all mixed (default ${DEFAULT-VALUE}).")
-    int instances;
+                            + " and batch; baselines run them all mixed. Default: 4, and for"
+                            + " static the peak the known load needs (static provisioning for the"
+                            + " peak).")
+    Integer instances;
 
     @Option(
             names = "--roles",
@@ -75,13 +80,26 @@ final class FleetOptions {
             description = "Mean time between instance crashes across the fleet (default: none).")
     Duration crashEvery;
 
-    /** The roles to start with: --roles, or the policy's split of --instances. */
-    int[] initialRoles(io.chiron.policy.ScalingPolicy policy) {
-        return roles != null ? roles : policy.initialRoles(instances);
+    /**
+     * The roles to start with: --roles, or the policy's split of --instances, or of the peak the
+     * load needs for static provisioning.
+     */
+    int[] initialRoles(ScalingPolicy policy, SimConfig sim, Workload workload) {
+        if (roles != null) {
+            return roles;
+        }
+        if (instances != null) {
+            return policy.initialRoles(instances);
+        }
+        if (policy instanceof StaticPolicy) {
+            return policy.initialRoles(
+                    ((OraclePolicy) Policies.create("oracle", sim, workload)).peakInstances());
+        }
+        return policy.initialRoles(4);
     }
 
     SimConfig config(long seed) {
-        if (instances < 0 || instances > 10_000) {
+        if (instances != null && (instances < 0 || instances > 10_000)) {
             throw new IllegalArgumentException(
                     "--instances must be in [0, 10000], was " + instances);
         }

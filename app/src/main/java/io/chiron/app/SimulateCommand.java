@@ -49,6 +49,14 @@ final class SimulateCommand implements Callable<Integer> {
     Duration actuationDelay;
 
     @Option(
+            names = "--llumnix-thresholds",
+            split = ",",
+            description =
+                    "Scale-out and scale-in freeness thresholds of llumnix-tuned, e.g. 40,200"
+                            + " (default: the tuned values).")
+    double[] llumnixThresholds;
+
+    @Option(
             names = "--out",
             defaultValue = "chiron-out/simulate",
             description = "Directory for the results (default ${DEFAULT-VALUE}).")
@@ -59,8 +67,14 @@ final class SimulateCommand implements Callable<Integer> {
         PrintStream console = System.out;
         SimConfig sim = fleet.config(workload.seed);
         Workload w = workload.workload();
-        ScalingPolicy p = Policies.create(policy, sim, w);
-        sim.initialInstances = fleet.initialRoles(p);
+        if (llumnixThresholds != null
+                && (llumnixThresholds.length != 2
+                        || llumnixThresholds[0] >= llumnixThresholds[1])) {
+            throw new IllegalArgumentException(
+                    "--llumnix-thresholds takes OUT,IN with OUT < IN, e.g. 40,200");
+        }
+        ScalingPolicy p = Policies.create(policy, sim, w, llumnixThresholds);
+        sim.initialInstances = fleet.initialRoles(p, sim, w);
         console.printf(
                 "Simulating %s on %s (%s, x%s, %d requests) for %d s with %d instances (%s)...%n",
                 p.name(),

@@ -99,6 +99,19 @@ public final class OraclePolicy implements ScalingPolicy {
         return lowerBoundHours;
     }
 
+    /** The most instances the oracle's schedule needs at once: what static provisioning needs. */
+    public int peakInstances() {
+        int peak = 1;
+        for (int slot = 0; slot < interactiveWork.length; slot++) {
+            peak =
+                    Math.max(
+                            peak,
+                            (int) Math.ceil(interactiveWork[slot] / 60 / PACKING)
+                                    + (int) Math.ceil(batchWork[slot] / 60 / PACKING));
+        }
+        return Math.min(maxInstances, peak);
+    }
+
     @Override
     public String name() {
         return "oracle";

@@ -85,7 +85,7 @@ public final class LocalAutoscaler implements Serializable {
         double b = s.getItlP95Ms() / slo;
         inputs.put("backpressure", b);
         if (b > 1) {
-            int next = Math.max(config.batchMin, (int) Math.floor(config.beta * current));
+            int next = clamp((int) Math.floor(config.beta * current), bMax);
             state.throughputBeforeIncrease = Double.NaN;
             if (next >= current) {
                 return Optional.empty();
@@ -116,7 +116,7 @@ public final class LocalAutoscaler implements Serializable {
                 return Optional.empty(); // plateau: the last increase did not pay
             }
         }
-        int next = Math.min(bMax, current + Math.max(1, (int) Math.ceil(config.gamma * current)));
+        int next = clamp(current + Math.max(1, (int) Math.ceil(config.gamma * current)), bMax);
         if (next <= current) {
             return Optional.empty();
         }

@@ -1,0 +1,166 @@
+package io.chiron.policy.baseline;
+
+import io.chiron.policy.ChironConfig;
+import io.chiron.policy.Fixtures;
+import io.chiron.records.InstanceRole;
+import io.chiron.records.InstanceSignal;
+import io.chiron.records.PoolSignal;
+import io.chiron.records.ScalingDecision;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.chiron.policy.Fixtures.T0;
+import static io.chiron.policy.Fixtures.batchGroup;
+import static io.chiron.policy.Fixtures.instance;
+import static io.chiron.policy.Fixtures.pool;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+class BaselinesTest {
+    /** KV capacity of 16,000 tokens: 1,000 blocks of 16 per instance. */
+    private static final long KV = 16_000;
+
+    private static PoolSignal mixedPool(long end, int instances) {
+        return pool(end)
+                .setInstancesInteractive(0)
+                .setInstancesBatch(0)
+                .setInstancesMixed(instances)
+                .build();
+    }
+
+    private static InstanceSignal mixed(String id, double kvUtil, double running, int b) {
+        return instance(id, b)
+                .setRole(InstanceRole.MIXED)
+                .setKvUtilMean(kvUtil)
+                .setRunningMean(running)
+                .build();
+    }
+
+    @Test
+    void llumnixScalesOutWhenAverageFreenessFallsBelowTheThreshold() {
+        LlumnixPolicy llumnix = new LlumnixPolicy("llumnix-untuned", 10, 60, KV, 1, 64);
+        // Two instances at 95 % KV use with 10 running each: (1,000 * 0.05) / 10 = 5 blocks per
+        // request < 10 -> one more.
+        List<ScalingDecision> d =
+                llumnix.decide(
+                        List.of(mixed("a", 0.95, 10, 64), mixed("b", 0.95, 10, 64)),
+                        mixedPool(T0, 2));
+        assertThat(d)
+                .singleElement()
+                .satisfies(
+                        x -> {
+                            assertThat(x.getTarget()).isEqualTo(3);
+                            assertThat(x.getInputs().get("freeness")).isCloseTo(5.0, within(1e-9));
+                        });
+    }
+
+    @Test
+    void llumnixCountsTheQueuedPromptsAgainstTheFreeBlocks() {
+        LlumnixPolicy llumnix = new LlumnixPolicy("llumnix-untuned", 10, 60, KV, 1, 64);
+        // 50 % use, 10 running: 500 free blocks, 50 per request -- fine alone. 20 queued requests
+        // with 4,800 prompt tokens (300 blocks) spread over 2: (500 - 150) / (10 + 10) = 17.5.
+        PoolSignal p =
+                pool(T0).setInstancesInteractive(0)
+                        .setInstancesBatch(0)
+                        .setInstancesMixed(2)
+                        .setQueueBatch(20)
+                        .setQueueGroups(List.of(batchGroup(T0 + 3_600_000, 20, 4_800)))
+                        .build();
+        List<ScalingDecision> d =
+                llumnix.decide(List.of(mixed("a", 0.5, 10, 64), mixed("b", 0.5, 10, 64)), p);
+        // 17.5 >= 10: no scale-out; with one fewer: (1,000 - 1,000 - 300) / 40 < 60: no scale-in.
+        assertThat(d).isEmpty();
+    }
+
+    @Test
+    void llumnixScalesInWhenOneFewerStillLeavesEnoughFreeness() {
+        LlumnixPolicy llumnix = new LlumnixPolicy("llumnix-untuned", 10, 60, KV, 1, 64);
+        // Three instances at 10 % use with 2 running: one fewer leaves (2,700 - 1,000) / 6 = 283.
+        List<ScalingDecision> d =
+                llumnix.decide(
+                        List.of(
+                                mixed("a", 0.1, 2, 64),
+                                mixed("b", 0.1, 2, 64),
+                                mixed("c", 0.1, 2, 64)),
+                        mixedPool(T0, 3));
+        assertThat(d).singleElement().extracting(ScalingDecision::getTarget).isEqualTo(2);
+    }
+
+    @Test
+    void hpaScalesToCurrentTimesUtilizationOverTarget() {
+        HpaPolicy hpa = new HpaPolicy(0.7, 1, 64);
+        // 4 pods, 56 of 64 running each, nothing queued: utilization 0.875, ratio 1.25 ->
+        // ceil(4 * 1.25) = 5.
+        List<InstanceSignal> pods =
+                List.of(
+                        mixed("a", 0, 56, 64),
+                        mixed("b", 0, 56, 64),
+                        mixed("c", 0, 56, 64),
+                        mixed("d", 0, 56, 64));
+        assertThat(hpa.decide(pods, mixedPool(T0, 4)))
+                .singleElement()
+                .extracting(ScalingDecision::getTarget)
+                .isEqualTo(5);
+    }
+
+    @Test
+    void hpaKeepsTheHighestDesireOfTheLastFiveMinutesWhenScalingDown() {
+        HpaPolicy hpa = new HpaPolicy(0.7, 1, 64);
+        List<InstanceSignal> busy = List.of(mixed("a", 0, 64, 64), mixed("b", 0, 64, 64));
+        // ratio 1 / 0.7 = 1.43 -> ceil(2 * 1.43) = 3.
+        assertThat(hpa.decide(busy, mixedPool(T0, 2)))
+                .singleElement()
+                .extracting(ScalingDecision::getTarget)
+                .isEqualTo(3);
+        List<InstanceSignal> idle =
+                List.of(mixed("a", 0, 1, 64), mixed("b", 0, 1, 64), mixed("c", 0, 1, 64));
+        // A minute later, nearly idle: desired 1, but 3 was desired within 5 minutes.
+        assertThat(hpa.decide(idle, mixedPool(T0 + 60_000, 3))).isEmpty();
+        // Six minutes after the busy window the 3 has aged out: down to 1.
+        assertThat(hpa.decide(idle, mixedPool(T0 + 360_000, 3)))
+                .singleElement()
+                .extracting(ScalingDecision::getTarget)
+                .isEqualTo(1);
+    }
+
+    @Test
+    void kpaPanicsWhenConcurrencyAsksForTwiceTheInstances() {
+        KpaPolicy kpa = new KpaPolicy(90, 1, 64);
+        // 1 instance, 400 requests in flight: ceil(400 / 90) = 5 >= 2 -> panic, straight to 5.
+        PoolSignal burst =
+                PoolSignal.newBuilder(mixedPool(T0, 1))
+                        .setRunningInteractive(100)
+                        .setQueueInteractive(300)
+                        .build();
+        assertThat(kpa.decide(List.of(mixed("a", 0, 100, 128)), burst))
+                .singleElement()
+                .extracting(ScalingDecision::getTarget)
+                .isEqualTo(5);
+    }
+
+    @Test
+    void theStaticPolicyNeverDecides() {
+        assertThat(new StaticPolicy().decide(List.of(), mixedPool(T0, 3))).isEmpty();
+        assertThat(new StaticPolicy().initialRoles(7)).containsExactly(0, 7, 0);
+    }
+
+    @Test
+    void theOracleBoundIsTheTotalWorkPerfectlyPacked() {
+        // Flat model: 10 ms decode steps at any B (T(B) = 100 B tok/s), 0.1 ms prefill per token.
+        // alpha * 50 ms = 40 ms allows B = 512: 51,200 tok/s. Two requests of 1,000 prompt and
+        // 5,120 output tokens: 2 * (0.1 s + 0.1 s) = 0.4 instance-s = 0.4/3600 GPU-hours.
+        ChironConfig config = ChironConfig.defaults();
+        Load load =
+                new Load(
+                        new long[] {T0, T0 + 1_000},
+                        new boolean[] {true, false},
+                        new int[] {1_000, 1_000},
+                        new int[] {5_120, 5_120},
+                        new long[] {0, T0 + 3_600_000});
+        OraclePolicy oracle =
+                new OraclePolicy(load, T0, 3_600_000, Fixtures.flatModel(), config, 64, 512);
+        assertThat(oracle.lowerBoundGpuHours()).isCloseTo(0.4 / 3600, within(1e-12));
+    }
+}
