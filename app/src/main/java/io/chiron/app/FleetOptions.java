@@ -18,9 +18,9 @@ final class FleetOptions {
             names = "--instances",
             description =
                     "Instances at the start. Chiron splits them 60/20/20 into interactive, mixed"
-                            + " and batch; baselines run them all mixed. Default: 4, and for"
-                            + " static the peak the known load needs (static provisioning for the"
-                            + " peak).")
+                            + " and batch; baselines run them all mixed. Default: what the first"
+                            + " minutes of the load need (a fleet already running when the trace"
+                            + " starts), and for static the peak the whole load needs.")
     Integer instances;
 
     @Option(
@@ -91,11 +91,13 @@ final class FleetOptions {
         if (instances != null) {
             return policy.initialRoles(instances);
         }
+        OraclePolicy oracle = (OraclePolicy) Policies.create("oracle", sim, workload);
         if (policy instanceof StaticPolicy) {
-            return policy.initialRoles(
-                    ((OraclePolicy) Policies.create("oracle", sim, workload)).peakInstances());
+            return policy.initialRoles(oracle.peakInstances());
         }
-        return policy.initialRoles(4);
+        // A fleet already running when the trace starts: what its first minutes need.
+        int[] start = oracle.initialRoles(0);
+        return policy.initialRoles(start[0] + start[1] + start[2]);
     }
 
     SimConfig config(long seed) {

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             SimulateCommand.class,
+            EvaluateCommand.class,
             CalibrateCommand.class,
             CommandLine.HelpCommand.class
         })

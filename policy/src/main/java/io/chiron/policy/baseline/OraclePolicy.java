@@ -119,8 +119,10 @@ public final class OraclePolicy implements ScalingPolicy {
 
     @Override
     public int[] initialRoles(int total) {
+        // What the first cold start and the minute after it need: nothing new serves sooner.
+        long horizon = coldStartMs + SLOT_MS;
         return new int[] {
-            Math.max(1, need(interactiveWork, 0, coldStartMs)), 0, need(batchWork, 0, coldStartMs)
+            Math.max(1, need(interactiveWork, 0, horizon)), 0, need(batchWork, 0, horizon)
         };
     }
 

@@ -22,15 +22,14 @@ import java.util.Map;
  *       earliest deadline first; scale out at once to the smallest sufficient capacity, scale in
  *       one instance at a time when one fewer still leaves twice the cold start, after the
  *       cooldown. A long queue with distant deadlines is no reason to scale.
- *   <li><b>Interactive</b>: {@code b_int = max(U/U_target, TTFT_p95/(θ·TTFT_SLO))}; after {@code
- *       confirm-periods} periods above 1, scale out by {@code ⌈m·(min(b_int, F)−1)⌉}, or to what
- *       the interactive arrival rate needs at U_target if that is more; while instances are
- *       starting only the rate term may add more, the pressure term counts only while capacity is
- *       short (slots saturated or the queue growing: a high TTFT over a shrinking queue is a
- *       backlog draining), and every scale-out needs a fresh confirmation. The cap F and the rate
- *       term are ours, not the paper's: TTFT grows with the backlog while new instances cold-start,
- *       and uncapped it asks for ever more. Scale in one at a time after b_int stayed below {@code
- *       scale-in-below} for the stabilization window.
+ *   <li><b>Interactive</b>: {@code b_int = max(U/U_target, TTFT_p95/(θ·TTFT_SLO))}. Ours beyond the
+ *       paper's text: the interactive arrivals of the last period, in instance-seconds (prompt at
+ *       the prefill cost, output at 1/T(B)), give the instances needed at U_target, and a deficit
+ *       by that rate scales out at once, counting instances already starting. Pressure adds {@code
+ *       ⌈m·(min(b_int, F)−1)⌉} after {@code confirm-periods} periods above 1, only while capacity
+ *       is short (slots saturated or the queue growing; a high TTFT over a shrinking queue is a
+ *       backlog draining) and nothing is starting. Scale in one at a time after b_int stayed below
+ *       {@code scale-in-below} for the stabilization window.
  *   <li><b>Mixed headroom</b>: enough MIXED instances to absorb the interactive peak-to-mean over
  *       one cold-start interval, since no cold start is fast enough for a burst.
  * </ul>
@@ -79,6 +78,10 @@ public final class GlobalAutoscaler implements Serializable {
     }
 
     private List<ScalingDecision> decide(PoolSignal p, PoolState state, long now) {
+        if (state.lastActionMs == 0) {
+            // No history yet: the cooldown runs from the first look, not from the epoch.
+            state.lastActionMs = now;
+        }
         int[] current = current(p, state, now);
         int[] target = current.clone();
         String[] reasons = new String[3];
@@ -92,7 +95,7 @@ public final class GlobalAutoscaler implements Serializable {
         // What each role needs now, before hysteresis: the rest is surplus a growing role may take.
         int[] needed = current.clone();
         interactive(p, state, now, current, target, reasons, inputs, stale, needed);
-        headroom(state, current, target, reasons, inputs, stale, now, needed);
+        headroom(p, state, current, target, reasons, inputs, stale, now, needed);
         batch(p, state, now, current, target, reasons, inputs, stale, needed);
         if (!stale) {
             preferRoleChanges(current, target, needed, reasons);
@@ -158,54 +161,69 @@ public final class GlobalAutoscaler implements Serializable {
         } else {
             state.highPeriods = 0;
         }
-        if (bInt > 1 && state.highPeriods >= config.confirmPeriods) {
-            int serving = p.getInstancesInteractive() + p.getInstancesMixed();
-            int pending = p.getProvisioningInteractive() + p.getProvisioningMixed();
-            // ⌈m·(b_int − 1)⌉ with b_int capped, or what the arrival rate needs at U_target if
-            // that is more; less what is already starting (it is not serving yet, so m and the
-            // backlog-driven b_int do not show it).
-            double rate = p.getArrivalsInteractive() * 1000.0 / windowMs;
-            double byRate = rate * workSeconds(p) / config.utilizationTarget;
-            // Pressure adds capacity while it is short: slots saturated, or the queue growing.
-            // A high TTFT over a shrinking queue is a backlog draining on enough capacity.
-            boolean short_ = u > config.utilizationTarget || p.getQueueInteractive() > lastQueue;
-            int byPressure =
-                    short_
-                            ? (int)
-                                    Math.ceil(
-                                            serving
-                                                    * (Math.min(bInt, config.maxScaleOutFactor)
-                                                            - 1))
-                            : 0;
-            // While instances are starting, the pressure does not show them yet: only the rate
-            // may ask for more than is already coming.
-            int add =
-                    pending > 0
-                            ? (int) Math.ceil(byRate) - serving - pending
-                            : Math.max(byPressure, (int) Math.ceil(byRate) - serving);
-            if (serving == 0) {
-                add = Math.max(add, 1 - pending);
-            }
-            inputs.put("interactive_instances_by_rate", byRate);
-            if (add > 0) {
-                target[i] = current[i] + add;
-                int periods = state.highPeriods;
-                state.highPeriods = 0; // the next scale-out needs its own confirmation
-                reasons[i] =
-                        String.format(
-                                "interactive backpressure b_int=%.2f > 1 for %d periods (U=%.2f,"
-                                        + " TTFT p95 %.0f ms): +%d on %d serving, %d starting",
-                                bInt, periods, u, p.getTtftP95Ms(), add, serving, pending);
-                return;
-            }
+        int serving = p.getInstancesInteractive() + p.getInstancesMixed();
+        int pending = p.getProvisioningInteractive() + p.getProvisioningMixed();
+        // What the interactive arrivals of the last period need at U_target: their prompts at
+        // the prefill cost, their outputs at 1/T(B). The rate is known at arrival, before any
+        // TTFT degrades, and is not noisy: a deficit by rate needs no confirmation.
+        // Sized for the load one cold start ahead: the arrival rate of the last 30 s, plus its
+        // rise against the minute before that carried over the cold start (rising only, at most
+        // half again), since capacity asked for now serves only after a cold start. Windows long
+        // enough that Poisson noise and long prompts do not make the sizing jitter.
+        double recent = interactiveRateNeed(p, state, 0, 6);
+        double older = interactiveRateNeed(p, state, 6, 12);
+        double slope = Math.max(0, recent - older) / 45.0; // centres 15 s and 60 s ago
+        double ahead = recent + Math.min(0.5 * recent, slope * (config.coldStart.toSeconds() + 15));
+        double byRate = ahead / config.utilizationTarget;
+        inputs.put("interactive_instances_by_rate", byRate);
+        int rateDeficit = (int) Math.ceil(byRate - 1e-9) - serving - pending;
+        // Pressure, confirmed over periods, adds capacity while it is short: slots saturated or
+        // the queue growing (a high TTFT over a shrinking queue is a backlog draining on enough
+        // capacity). While instances are starting it does not show them yet: then only the rate
+        // may ask for more than is already coming.
+        boolean confirmed = bInt > 1 && state.highPeriods >= config.confirmPeriods;
+        boolean short_ = u > config.utilizationTarget || p.getQueueInteractive() > lastQueue;
+        int byPressure =
+                confirmed && short_ && pending == 0
+                        ? (int) Math.ceil(serving * (Math.min(bInt, config.maxScaleOutFactor) - 1))
+                        : 0;
+        // Pressure drains a backlog; it need not go far beyond what the rate needs.
+        if (byRate > 0) {
+            byPressure = Math.min(byPressure, Math.max(1, (int) Math.ceil(1.5 * byRate) - serving));
+        }
+        int add = Math.max(rateDeficit, byPressure);
+        if (serving + pending == 0) {
+            add = Math.max(add, 1);
+        }
+        if (add > 0) {
+            target[i] = current[i] + add;
+            int periods = state.highPeriods;
+            state.highPeriods = 0; // the next pressure scale-out needs its own confirmation
+            reasons[i] =
+                    add == rateDeficit && rateDeficit >= byPressure
+                            ? String.format(
+                                    "interactive arrivals need %.1f instances at U_target %.2f:"
+                                            + " +%d on %d serving, %d starting",
+                                    byRate, config.utilizationTarget, add, serving, pending)
+                            : String.format(
+                                    "interactive backpressure b_int=%.2f > 1 for %d periods (U=%.2f,"
+                                            + " TTFT p95 %.0f ms): +%d on %d serving, %d starting",
+                                    bInt, periods, u, p.getTtftP95Ms(), add, serving, pending);
+            return;
         }
         if (bInt < config.scaleInBelow) {
-            needed[i] = Math.max(config.minInteractive, current[i] - 1);
+            // Never below what the arrivals need now (without the trend), with 10 % to spare.
+            boolean rateAllows = serving - 1 >= Math.ceil(1.1 * recent / config.utilizationTarget);
+            needed[i] = rateAllows ? Math.max(config.minInteractive, current[i] - 1) : current[i];
             if (state.lowSinceMs == 0) {
                 state.lowSinceMs = now;
             }
             boolean stable = now - state.lowSinceMs >= config.stabilization.toMillis();
-            if (stable && !stale && current[i] > config.minInteractive && cooledDown(state, now)) {
+            if (stable
+                    && rateAllows
+                    && !stale
+                    && current[i] > config.minInteractive
+                    && cooledDown(state, now)) {
                 target[i] = current[i] - 1;
                 state.lowSinceMs = now;
                 reasons[i] =
@@ -220,6 +238,7 @@ public final class GlobalAutoscaler implements Serializable {
     }
 
     private void headroom(
+            PoolSignal p,
             PoolState state,
             int[] current,
             int[] target,
@@ -231,16 +250,24 @@ public final class GlobalAutoscaler implements Serializable {
         int i = InstanceRole.MIXED.ordinal();
         double ratio = peakToMean(state);
         int interactive = target[InstanceRole.INTERACTIVE.ordinal()];
-        int wanted = Math.max(config.minMixed, (int) Math.ceil(interactive * (ratio - 1)));
+        // Interactive and mixed instances together cover the peak of the last ten minutes over a
+        // cold-start interval: the mean need times the peak-to-mean ratio. Sized from the mean
+        // need, not from the interactive count, which itself follows bursts.
+        double meanNeed =
+                interactiveRateNeed(p, state, 0, state.arrivalWindows) / config.utilizationTarget;
+        double peakNeed = meanNeed * ratio;
+        int wanted = Math.max(config.minMixed, (int) Math.ceil(peakNeed - 1e-9) - interactive);
         inputs.put("arrival_peak_to_mean", ratio);
+        inputs.put("interactive_peak_need", peakNeed);
         needed[i] = wanted;
         if (wanted > current[i]) {
             target[i] = wanted;
             reasons[i] =
                     String.format(
-                            "mixed headroom: interactive peak-to-mean %.2f over one cold start on"
-                                    + " %d interactive instances needs %d mixed",
-                            ratio, interactive, wanted);
+                            "mixed headroom: the interactive peak (mean need %.1f x peak-to-mean"
+                                    + " %.2f over one cold start) needs %.1f instances, %d are"
+                                    + " interactive: %d mixed",
+                            meanNeed, ratio, peakNeed, interactive, wanted);
         } else if (wanted < current[i] && !stale && cooledDown(state, now)) {
             target[i] = current[i] - 1;
             reasons[i] =
@@ -335,13 +362,29 @@ public final class GlobalAutoscaler implements Serializable {
     }
 
     /**
-     * Instance-seconds of work of a typical request: its prompt at the profiled prefill cost per
-     * token, its output at 1/T(B) per token, T(B) from the profile at the pool's mean B.
+     * Instance-seconds per second that the interactive arrivals of a global period bring (the last
+     * one, or {@code periodsAgo} before it): their prompt tokens at the prefill cost, their outputs
+     * (the mean so far) at 1/T(B).
      */
-    private double workSeconds(PoolSignal p) {
-        return p.getPromptTokensMean() * prefillSecondsPerToken()
-                + (p.getOutputTokensMean() > 0 ? p.getOutputTokensMean() : DEFAULT_OUTPUT)
-                        / tokensPerSecond(p);
+    private double interactiveRateNeed(PoolSignal p, PoolState state, int skip, int windows) {
+        if (skip > 0 && state.arrivalWindows < skip + windows) {
+            return interactiveRateNeed(p, state, 0, Math.min(6, windows)); // no history for a trend
+        }
+        windows = Math.min(windows, state.arrivalWindows - skip); // a young pool: what there is
+        if (windows <= 0) {
+            return 0;
+        }
+        long arrivals = 0;
+        long prompt = 0;
+        for (int k = 1 + skip; k <= skip + windows; k++) {
+            int slot = Math.floorMod(state.arrivalCursor - k, state.arrivals.length);
+            arrivals += state.arrivals[slot];
+            prompt += state.arrivalPrompt[slot];
+        }
+        double seconds = windows * windowMs / 1000.0;
+        double output = p.getOutputTokensMean() > 0 ? p.getOutputTokensMean() : DEFAULT_OUTPUT;
+        return (prompt * prefillSecondsPerToken() + arrivals * output / tokensPerSecond(p))
+                / seconds;
     }
 
     private double tokensPerSecond(PoolSignal p) {
@@ -426,10 +469,12 @@ public final class GlobalAutoscaler implements Serializable {
         int size = (int) Math.max(1, HISTORY_MS / windowMs);
         if (state.arrivals.length != size) {
             state.arrivals = new long[size];
+            state.arrivalPrompt = new long[size];
             state.arrivalCursor = 0;
             state.arrivalWindows = 0;
         }
         state.arrivals[state.arrivalCursor] = p.getArrivalsInteractive();
+        state.arrivalPrompt[state.arrivalCursor] = p.getArrivalPromptTokensInteractive();
         state.arrivalCursor = (state.arrivalCursor + 1) % size;
         state.arrivalWindows = Math.min(size, state.arrivalWindows + 1);
     }

@@ -29,6 +29,9 @@ public class PoolState {
     /** Interactive arrivals per window, a ring of the most recent windows. */
     public long[] arrivals = new long[0];
 
+    /** Their prompt tokens, the same ring. */
+    public long[] arrivalPrompt = new long[0];
+
     /** Next slot of the ring. */
     public int arrivalCursor;
 

@@ -27,7 +27,8 @@ import java.util.Optional;
  * </ul>
  *
  * Stale telemetry, an instance that is not RUNNING, and an instance that has not yet applied the
- * last decision all mean hold.
+ * last decision all mean hold. B does not grow while the instance's interactive TTFT p95 exceeds
+ * θ·TTFT_SLO (ours).
  */
 public final class LocalAutoscaler implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -105,6 +106,13 @@ public final class LocalAutoscaler implements Serializable {
         }
         boolean saturated = s.getRunningMax() >= config.saturation * current;
         if (!saturated || now < state.holdUntilMs) {
+            return Optional.empty();
+        }
+        // Ours, beyond the paper: admitting more while interactive TTFT is already high only
+        // lengthens the instance's own prefill backlog; the work is better off in the global
+        // queue, where a new instance can take it.
+        if (s.getCompletionsInteractive() > 0
+                && s.getTtftP95Ms() > config.theta * config.interactiveTtft.toMillis()) {
             return Optional.empty();
         }
         if (!Double.isNaN(state.throughputBeforeIncrease)) {

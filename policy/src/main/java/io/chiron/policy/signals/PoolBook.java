@@ -90,6 +90,7 @@ public final class PoolBook implements Serializable {
                 .setBatchCapMean(w.runningInstances == 0 ? 0 : w.batchCapSum / w.runningInstances)
                 .setArrivalsInteractive(w.arrivalsInteractive)
                 .setArrivalsBatch(w.arrivalsBatch)
+                .setArrivalPromptTokensInteractive(w.arrivalPromptInteractive)
                 .setQueueInteractive(queueInteractive)
                 .setQueueBatch(queueBatch)
                 .setQueueGroups(groups)

@@ -41,6 +41,7 @@ public final class PoolWindow implements Serializable {
     long sloMetBatch;
     long arrivalsInteractive;
     long arrivalsBatch;
+    long arrivalPromptInteractive;
     // group key -> {requests, prompt tokens}, as deltas over the window
     final TreeMap<Long, long[]> queueDelta = new TreeMap<>();
     long finished;
@@ -99,6 +100,7 @@ public final class PoolWindow implements Serializable {
             case ARRIVED -> {
                 if (interactive) {
                     arrivalsInteractive++;
+                    arrivalPromptInteractive += e.getPromptTokens();
                 } else {
                     arrivalsBatch++;
                 }
@@ -161,6 +163,7 @@ public final class PoolWindow implements Serializable {
         sloMetBatch += o.sloMetBatch;
         arrivalsInteractive += o.arrivalsInteractive;
         arrivalsBatch += o.arrivalsBatch;
+        arrivalPromptInteractive += o.arrivalPromptInteractive;
         for (Map.Entry<Long, long[]> e : o.queueDelta.entrySet()) {
             queue(e.getKey(), e.getValue()[0], e.getValue()[1]);
         }
