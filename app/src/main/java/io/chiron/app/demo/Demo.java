@@ -53,7 +53,8 @@ public final class Demo {
             List<ScalingDecision> decisions,
             List<ActuationResult> actuations,
             List<DeadLetter> deadLetters,
-            List<ClosedLoopFleet.Applied> applied) {
+            List<ClosedLoopFleet.Applied> applied,
+            long endEpochMs) {
 
         public long decisions(DecisionAction action) {
             return decisions.stream().filter(d -> d.getAction() == action).count();
@@ -155,7 +156,8 @@ public final class Demo {
                     TopicReader.readAll(bs, Topic.DECISIONS.defaultName(), ScalingDecision.class),
                     TopicReader.readAll(bs, Topic.ACTUATIONS.defaultName(), ActuationResult.class),
                     TopicReader.readAll(bs, Topic.DEAD_LETTERS.defaultName(), DeadLetter.class),
-                    loop.applied());
+                    loop.applied(),
+                    fleet.nowEpochMs());
         }
     }
 
