@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             SimulateCommand.class,
             EvaluateCommand.class,
+            ReplayCommand.class,
             CalibrateCommand.class,
             CommandLine.HelpCommand.class
         })

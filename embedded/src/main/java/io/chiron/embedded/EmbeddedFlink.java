@@ -85,6 +85,15 @@ public final class EmbeddedFlink implements AutoCloseable {
         return cluster.getJobStatus(job).get();
     }
 
+    /** The highest attempt number of any task of a job: above 0 means it was restarted. */
+    public int maxAttemptNumber(JobID job) throws ExecutionException, InterruptedException {
+        int max = 0;
+        for (var vertex : cluster.getArchivedExecutionGraph(job).get().getAllExecutionVertices()) {
+            max = Math.max(max, vertex.getCurrentExecutionAttempt().getAttemptNumber());
+        }
+        return max;
+    }
+
     public void cancel(JobID job) throws ExecutionException, InterruptedException {
         cluster.cancelJob(job).get();
     }

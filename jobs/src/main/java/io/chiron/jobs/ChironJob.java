@@ -6,14 +6,17 @@ import io.chiron.jobs.functions.AvroRecordSerializer;
 import io.chiron.jobs.functions.DecodeFunction;
 import io.chiron.jobs.functions.EmitInstanceSignal;
 import io.chiron.jobs.functions.EmitPoolSignal;
+import io.chiron.jobs.functions.FailOnce;
 import io.chiron.jobs.functions.GlobalAutoscalerFunction;
 import io.chiron.jobs.functions.InstanceAggregate;
+import io.chiron.jobs.functions.LateRecords;
 import io.chiron.jobs.functions.LocalAutoscalerFunction;
 import io.chiron.jobs.functions.PoolAggregate;
 import io.chiron.jobs.functions.RawRecordDeserializer;
 import io.chiron.jobs.records.KafkaRecord;
 import io.chiron.jobs.records.PoolInput;
 import io.chiron.jobs.records.Telemetry;
+import io.chiron.jobs.types.StateSerializers;
 import io.chiron.policy.ChironConfig;
 import io.chiron.records.DeadLetter;
 import io.chiron.records.InstanceHeartbeat;
@@ -25,15 +28,19 @@ import io.chiron.records.ScalingDecision;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.ParameterTool;
 import org.apache.flink.util.function.SerializableFunction;
 
@@ -55,7 +62,13 @@ public final class ChironJob {
     public record Streams(
             DataStream<InstanceSignal> instanceSignals,
             DataStream<PoolSignal> poolSignals,
-            DataStream<ScalingDecision> decisions) {}
+            DataStream<ScalingDecision> decisions,
+            DataStream<DeadLetter> lateRecords) {}
+
+    static final OutputTag<Telemetry> LATE_TELEMETRY =
+            new OutputTag<>("late-telemetry", TypeInformation.of(Telemetry.class));
+    static final OutputTag<PoolInput> LATE_POOL_INPUT =
+            new OutputTag<>("late-pool-input", TypeInformation.of(PoolInput.class));
 
     /**
      * Builds signals and decisions from telemetry streams that carry event-time timestamps and
@@ -89,11 +102,12 @@ public final class ChironJob {
                 telemetry
                         .keyBy(Telemetry::instanceId)
                         .window(TumblingEventTimeWindows.of(window))
+                        .sideOutputLateData(LATE_TELEMETRY)
                         .aggregate(
                                 new InstanceAggregate(),
                                 new EmitInstanceSignal(),
-                                TypeInformation.of(io.chiron.policy.signals.InstanceWindow.class),
-                                TypeInformation.of(io.chiron.policy.signals.InstanceWindow.class),
+                                StateSerializers.INSTANCE_WINDOW,
+                                StateSerializers.INSTANCE_WINDOW,
                                 new AvroTypeInfo<>(InstanceSignal.class))
                         .name("per-instance windows")
                         .uid("instance-windows");
@@ -112,11 +126,12 @@ public final class ChironJob {
                                         .uid("event-pool-input"))
                         .keyBy(PoolInput::model)
                         .window(TumblingEventTimeWindows.of(window))
+                        .sideOutputLateData(LATE_POOL_INPUT)
                         .aggregate(
                                 new PoolAggregate(expectedHeartbeats, bucketMs),
                                 new EmitPoolSignal(),
-                                TypeInformation.of(io.chiron.policy.signals.PoolWindow.class),
-                                TypeInformation.of(io.chiron.policy.signals.PoolWindow.class),
+                                StateSerializers.POOL_WINDOW,
+                                StateSerializers.POOL_WINDOW,
                                 new AvroTypeInfo<>(PoolSignal.class))
                         .name("per-pool windows")
                         .uid("pool-windows");
@@ -137,7 +152,21 @@ public final class ChironJob {
                         .returns(new AvroTypeInfo<>(ScalingDecision.class))
                         .name("global autoscaler")
                         .uid("global-autoscaler");
-        return new Streams(instanceSignals, poolSignals, local.union(global));
+        DataStream<DeadLetter> late =
+                instanceSignals
+                        .getSideOutput(LATE_TELEMETRY)
+                        .process(new LateRecords<Telemetry>("telemetry"))
+                        .returns(new AvroTypeInfo<>(DeadLetter.class))
+                        .name("late telemetry")
+                        .uid("late-telemetry")
+                        .union(
+                                poolSignals
+                                        .getSideOutput(LATE_POOL_INPUT)
+                                        .process(new LateRecords<PoolInput>("pool input"))
+                                        .returns(new AvroTypeInfo<>(DeadLetter.class))
+                                        .name("late pool input")
+                                        .uid("late-pool-input"));
+        return new Streams(instanceSignals, poolSignals, local.union(global), late);
     }
 
     /**
@@ -147,7 +176,12 @@ public final class ChironJob {
     public static Streams wireKafka(
             StreamExecutionEnvironment env, Configuration conf, ChironConfig policy) {
         env.setParallelism(conf.get(JobOptions.PARALLELISM));
+        configureRecovery(env, conf);
         String bootstrap = conf.get(JobOptions.BOOTSTRAP_SERVERS);
+        DeliveryGuarantee delivery =
+                conf.get(JobOptions.CHECKPOINT_INTERVAL).isZero()
+                        ? DeliveryGuarantee.AT_LEAST_ONCE
+                        : DeliveryGuarantee.EXACTLY_ONCE;
 
         SingleOutputStreamOperator<RequestEvent> requests =
                 decode(
@@ -164,9 +198,18 @@ public final class ChironJob {
                         InstanceHeartbeat.class,
                         "heartbeats");
 
+        long failAfter = conf.get(JobOptions.FAIL_ONCE_AFTER_RECORDS);
+        DataStream<RequestEvent> checkedRequests =
+                failAfter <= 0
+                        ? requests
+                        : requests.map(new FailOnce<RequestEvent>(failAfter))
+                                .returns(new AvroTypeInfo<>(RequestEvent.class))
+                                .name("fail once (testing)")
+                                .uid("fail-once");
         Streams streams =
                 build(
-                        requests.assignTimestampsAndWatermarks(
+                        checkedRequests
+                                .assignTimestampsAndWatermarks(
                                         watermarks(conf, RequestEvent::getTsMs))
                                 .name("request event time")
                                 .uid("requests-watermarks"),
@@ -179,13 +222,14 @@ public final class ChironJob {
                         policy);
 
         requests.getSideOutput(DecodeFunction.DEAD_LETTERS)
-                .union(heartbeats.getSideOutput(DecodeFunction.DEAD_LETTERS))
+                .union(heartbeats.getSideOutput(DecodeFunction.DEAD_LETTERS), streams.lateRecords())
                 .sinkTo(
                         sink(
                                 bootstrap,
                                 conf.get(JobOptions.DEAD_LETTERS_TOPIC),
                                 DeadLetter.class,
-                                DeadLetter::getSourceTopic))
+                                DeadLetter::getSourceTopic,
+                                delivery))
                 .name("dead letters to Kafka")
                 .uid("dead-letters-sink");
         streams.instanceSignals()
@@ -194,7 +238,8 @@ public final class ChironJob {
                                 bootstrap,
                                 conf.get(JobOptions.INSTANCE_SIGNALS_TOPIC),
                                 InstanceSignal.class,
-                                InstanceSignal::getInstanceId))
+                                InstanceSignal::getInstanceId,
+                                delivery))
                 .name("instance signals to Kafka")
                 .uid("instance-signals-sink");
         streams.poolSignals()
@@ -203,7 +248,8 @@ public final class ChironJob {
                                 bootstrap,
                                 conf.get(JobOptions.POOL_SIGNALS_TOPIC),
                                 PoolSignal.class,
-                                PoolSignal::getModel))
+                                PoolSignal::getModel,
+                                delivery))
                 .name("pool signals to Kafka")
                 .uid("pool-signals-sink");
         streams.decisions()
@@ -212,7 +258,8 @@ public final class ChironJob {
                                 bootstrap,
                                 conf.get(JobOptions.DECISIONS_TOPIC),
                                 ScalingDecision.class,
-                                ScalingDecision::getModel))
+                                ScalingDecision::getModel,
+                                delivery))
                 .name("decisions to Kafka")
                 .uid("decisions-sink");
         GuardConfig guard = GuardConfig.defaults();
@@ -237,15 +284,18 @@ public final class ChironJob {
             String topic,
             Class<T> type,
             String name) {
-        KafkaSource<KafkaRecord> source =
+        KafkaSourceBuilder<KafkaRecord> builder =
                 KafkaSource.<KafkaRecord>builder()
                         .setBootstrapServers(conf.get(JobOptions.BOOTSTRAP_SERVERS))
                         .setTopics(topic)
                         .setGroupId(conf.get(JobOptions.GROUP_ID))
                         .setStartingOffsets(OffsetsInitializer.earliest())
                         .setDeserializer(new RawRecordDeserializer())
-                        .setProperty("client.id.prefix", "chiron-" + name)
-                        .build();
+                        .setProperty("client.id.prefix", "chiron-" + name);
+        if (conf.get(JobOptions.BOUNDED)) {
+            builder.setBounded(OffsetsInitializer.latest());
+        }
+        KafkaSource<KafkaRecord> source = builder.build();
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), name + " from Kafka")
                 .uid(name + "-source")
                 .process(new DecodeFunction<>(type))
@@ -255,18 +305,46 @@ public final class ChironJob {
 
     private static <T> WatermarkStrategy<T> watermarks(
             Configuration conf, SerializableFunction<T, Long> timestamp) {
-        return WatermarkStrategy.<T>forBoundedOutOfOrderness(conf.get(JobOptions.OUT_OF_ORDERNESS))
-                .withTimestampAssigner((e, previous) -> timestamp.apply(e))
-                .withIdleness(conf.get(JobOptions.IDLENESS));
+        WatermarkStrategy<T> strategy =
+                WatermarkStrategy.<T>forBoundedOutOfOrderness(conf.get(JobOptions.OUT_OF_ORDERNESS))
+                        .withTimestampAssigner((e, previous) -> timestamp.apply(e));
+        Duration idleness = conf.get(JobOptions.IDLENESS);
+        return idleness.isZero() ? strategy : strategy.withIdleness(idleness);
     }
 
     private static <T extends SpecificRecordBase> KafkaSink<T> sink(
-            String bootstrap, String topic, Class<T> type, SerializableFunction<T, String> key) {
+            String bootstrap,
+            String topic,
+            Class<T> type,
+            SerializableFunction<T, String> key,
+            DeliveryGuarantee delivery) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrap)
                 .setRecordSerializer(new AvroRecordSerializer<>(topic, type, key))
-                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .setDeliveryGuarantee(delivery)
+                // Transactions of one topic's sink share a prefix, unique per topic.
+                .setTransactionalIdPrefix("chiron-" + topic)
+                // Brokers cap transactions at 15 minutes by default (transaction.max.timeout.ms);
+                // the connector's default of an hour would be refused.
+                .setProperty(
+                        "transaction.timeout.ms", Long.toString(Duration.ofMinutes(15).toMillis()))
                 .build();
+    }
+
+    /** Exactly-once checkpoints and a fixed-delay restart strategy, from the options. */
+    private static void configureRecovery(StreamExecutionEnvironment env, Configuration conf) {
+        Duration interval = conf.get(JobOptions.CHECKPOINT_INTERVAL);
+        if (!interval.isZero()) {
+            env.enableCheckpointing(interval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
+        }
+        Configuration restart = new Configuration();
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        restart.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
+                conf.get(JobOptions.RESTART_ATTEMPTS));
+        restart.set(
+                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+        env.configure(restart);
     }
 
     /** Runs the job on a Flink cluster: {@code --chiron.kafka.bootstrap-servers host:9092 ...}. */

@@ -46,7 +46,40 @@ public final class JobOptions {
                     .defaultValue(Duration.ofSeconds(2))
                     .withDescription(
                             "A source split without records for this long (wall-clock time) stops"
-                                    + " holding back the watermark.");
+                                    + " holding back the watermark; 0 turns idleness off (for"
+                                    + " replays, whose sources are never idle).");
+
+    public static final ConfigOption<Boolean> BOUNDED =
+            ConfigOptions.key("chiron.source.bounded")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription(
+                            "Read the telemetry topics up to their end offsets at start, then"
+                                    + " finish (every window fires): for replays and benchmarks.");
+
+    public static final ConfigOption<Duration> CHECKPOINT_INTERVAL =
+            ConfigOptions.key("chiron.checkpoint.interval")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(10))
+                    .withDescription(
+                            "Exactly-once checkpoints this often; 0 turns checkpointing off (then"
+                                    + " the Kafka sinks deliver at least once).");
+
+    public static final ConfigOption<Integer> RESTART_ATTEMPTS =
+            ConfigOptions.key("chiron.restart.attempts")
+                    .intType()
+                    .defaultValue(10)
+                    .withDescription(
+                            "Restarts after a failure, from the last checkpoint, before the job"
+                                    + " gives up (fixed delay of 2 s).");
+
+    public static final ConfigOption<Long> FAIL_ONCE_AFTER_RECORDS =
+            ConfigOptions.key("chiron.testing.fail-once-after-records")
+                    .longType()
+                    .defaultValue(0L)
+                    .withDescription(
+                            "Testing only: fail the job once after this many request events, to"
+                                    + " exercise recovery; 0 never fails.");
 
     public static final ConfigOption<Duration> QUEUE_BUCKET =
             ConfigOptions.key("chiron.queue.deadline-bucket")

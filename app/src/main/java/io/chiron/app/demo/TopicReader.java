@@ -28,7 +28,11 @@ public final class TopicReader {
                                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                                 bootstrapServers,
                                 ConsumerConfig.CLIENT_ID_CONFIG,
-                                "chiron-reader-" + topic),
+                                "chiron-reader-" + topic,
+                                // The job writes its topics in transactions: committed only, up
+                                // to the last stable offset.
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                "read_committed"),
                         new ByteArrayDeserializer(),
                         new ByteArrayDeserializer())) {
             List<TopicPartition> partitions =

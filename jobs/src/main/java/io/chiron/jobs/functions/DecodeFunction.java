@@ -45,23 +45,35 @@ public final class DecodeFunction<T extends SpecificRecordBase>
 
     @Override
     public void processElement(KafkaRecord r, Context ctx, Collector<T> out) {
+        T record;
         try {
-            out.collect(codec.decode(r.value));
+            record = codec.decode(r.value);
         } catch (MalformedRecordException e) {
-            deadLetters.inc();
-            ctx.output(
-                    DEAD_LETTERS,
-                    DeadLetter.newBuilder()
-                            .setSourceTopic(r.topic)
-                            .setPartition(r.partition)
-                            .setOffset(r.offset)
-                            .setTsMs(r.timestamp)
-                            .setKey(r.key == null ? null : ByteBuffer.wrap(r.key))
-                            .setValue(r.value == null ? null : ByteBuffer.wrap(r.value))
-                            .setReason(e.getMessage())
-                            .setError(e.getCause() == null ? null : e.getCause().toString())
-                            .build());
+            reject(r, e.getMessage(), e.getCause() == null ? null : e.getCause().toString(), ctx);
+            return;
         }
+        String invalid = Validation.check(record, r.timestamp);
+        if (invalid != null) {
+            reject(r, invalid, null, ctx);
+            return;
+        }
+        out.collect(record);
+    }
+
+    private void reject(KafkaRecord r, String reason, String error, Context ctx) {
+        deadLetters.inc();
+        ctx.output(
+                DEAD_LETTERS,
+                DeadLetter.newBuilder()
+                        .setSourceTopic(r.topic)
+                        .setPartition(r.partition)
+                        .setOffset(r.offset)
+                        .setTsMs(r.timestamp)
+                        .setKey(r.key == null ? null : ByteBuffer.wrap(r.key))
+                        .setValue(r.value == null ? null : ByteBuffer.wrap(r.value))
+                        .setReason(reason)
+                        .setError(error)
+                        .build());
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.chiron.jobs.functions;
 
+import io.chiron.jobs.types.StateSerializers;
 import io.chiron.policy.signals.PoolBook;
 import io.chiron.policy.signals.PoolWindow;
 import io.chiron.records.PoolSignal;
@@ -19,7 +20,7 @@ public final class EmitPoolSignal
     private static final long serialVersionUID = 1L;
 
     private static final ValueStateDescriptor<PoolBook> BOOK =
-            new ValueStateDescriptor<>("pool-book", PoolBook.class);
+            new ValueStateDescriptor<>("pool-book", StateSerializers.POOL_BOOK);
 
     @Override
     public void process(

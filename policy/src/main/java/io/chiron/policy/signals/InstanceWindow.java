@@ -9,6 +9,9 @@ import io.chiron.records.RequestEvent;
 
 import org.HdrHistogram.Histogram;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
 
 /**
@@ -43,9 +46,9 @@ public final class InstanceWindow implements Serializable {
     private int completionsBatch;
     private int sloMetBatch;
     // Iteration latency in microseconds, one count per decode step.
-    private final Histogram itlMicros = Percentiles.newHistogram();
-    private final Histogram ttftMs = Percentiles.newHistogram();
-    private final Histogram queueWaitMs = Percentiles.newHistogram();
+    private Histogram itlMicros = Percentiles.newHistogram();
+    private Histogram ttftMs = Percentiles.newHistogram();
+    private Histogram queueWaitMs = Percentiles.newHistogram();
 
     public void add(InstanceHeartbeat hb) {
         identify(hb.getInstanceId(), hb.getModel());
@@ -137,6 +140,75 @@ public final class InstanceWindow implements Serializable {
             instanceId = id;
             this.model = model;
         }
+    }
+
+    private static final int FORMAT = 1;
+
+    /** Writes the accumulator in its compact binary form (for Flink state). */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeByte(FORMAT);
+        Binary.writeString(out, instanceId);
+        Binary.writeString(out, model);
+        out.writeByte(role.ordinal());
+        out.writeByte(state.ordinal());
+        out.writeLong(latestHeartbeatTs);
+        for (int v :
+                new int[] {
+                    heartbeats,
+                    batchCap,
+                    runningInteractive,
+                    runningBatch,
+                    itlSloMs,
+                    runningMax,
+                    started,
+                    completions,
+                    completionsInteractive,
+                    sloMetInteractive,
+                    completionsBatch,
+                    sloMetBatch
+                }) {
+            out.writeInt(v);
+        }
+        out.writeDouble(runningSum);
+        out.writeDouble(kvUtilSum);
+        out.writeLong(decodeSteps);
+        out.writeLong(outputTokens);
+        out.writeLong(prefillTokens);
+        Binary.writeHistogram(out, itlMicros);
+        Binary.writeHistogram(out, ttftMs);
+        Binary.writeHistogram(out, queueWaitMs);
+    }
+
+    /** Reads what {@link #writeTo} wrote. */
+    public static InstanceWindow readFrom(DataInput in) throws IOException {
+        Binary.checkVersion(in, FORMAT, "instance window");
+        InstanceWindow w = new InstanceWindow();
+        w.instanceId = Binary.readString(in);
+        w.model = Binary.readString(in);
+        w.role = InstanceRole.values()[in.readByte()];
+        w.state = InstanceState.values()[in.readByte()];
+        w.latestHeartbeatTs = in.readLong();
+        w.heartbeats = in.readInt();
+        w.batchCap = in.readInt();
+        w.runningInteractive = in.readInt();
+        w.runningBatch = in.readInt();
+        w.itlSloMs = in.readInt();
+        w.runningMax = in.readInt();
+        w.started = in.readInt();
+        w.completions = in.readInt();
+        w.completionsInteractive = in.readInt();
+        w.sloMetInteractive = in.readInt();
+        w.completionsBatch = in.readInt();
+        w.sloMetBatch = in.readInt();
+        w.runningSum = in.readDouble();
+        w.kvUtilSum = in.readDouble();
+        w.decodeSteps = in.readLong();
+        w.outputTokens = in.readLong();
+        w.prefillTokens = in.readLong();
+        w.itlMicros = Binary.readHistogram(in);
+        w.ttftMs = Binary.readHistogram(in);
+        w.queueWaitMs = Binary.readHistogram(in);
+        return w;
     }
 
     /** Whether any heartbeat arrived; a window of request events alone has no gauges to report. */

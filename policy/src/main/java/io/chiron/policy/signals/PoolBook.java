@@ -4,6 +4,9 @@ import io.chiron.records.PoolSignal;
 import io.chiron.records.QueueGroup;
 import io.chiron.records.RequestClass;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -25,6 +28,30 @@ public final class PoolBook implements Serializable {
     private double outputSum;
     private double outputSquares;
     private double promptSum;
+
+    private static final int FORMAT = 1;
+
+    /** Writes the book in its compact binary form (for Flink state). */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeByte(FORMAT);
+        PoolWindow.writeGroups(out, queue);
+        out.writeLong(finished);
+        out.writeDouble(outputSum);
+        out.writeDouble(outputSquares);
+        out.writeDouble(promptSum);
+    }
+
+    /** Reads what {@link #writeTo} wrote. */
+    public static PoolBook readFrom(DataInput in) throws IOException {
+        Binary.checkVersion(in, FORMAT, "pool book");
+        PoolBook b = new PoolBook();
+        PoolWindow.readGroups(in, b.queue);
+        b.finished = in.readLong();
+        b.outputSum = in.readDouble();
+        b.outputSquares = in.readDouble();
+        b.promptSum = in.readDouble();
+        return b;
+    }
 
     /** Folds one window into the book and returns the pool's signal for that window. */
     public PoolSignal apply(PoolWindow w, long windowStartMs, long windowEndMs) {

@@ -5,6 +5,9 @@ import io.chiron.records.InstanceState;
 import io.chiron.records.RequestClass;
 import io.chiron.records.RequestEvent;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.TreeMap;
@@ -171,6 +174,93 @@ public final class PoolWindow implements Serializable {
         outputSum += o.outputSum;
         outputSquares += o.outputSquares;
         promptSum += o.promptSum;
+    }
+
+    private static final int FORMAT = 1;
+
+    /** Writes the accumulator in its compact binary form (for Flink state). */
+    public void writeTo(DataOutput out) throws IOException {
+        out.writeByte(FORMAT);
+        Binary.writeString(out, model);
+        Binary.writeInts(out, running);
+        Binary.writeInts(out, provisioning);
+        Binary.writeLongs(out, batchCap);
+        out.writeInt(draining);
+        out.writeInt(stale);
+        out.writeInt(busyInstances);
+        out.writeInt(runningInstances);
+        for (long v :
+                new long[] {
+                    runningInteractive, runningBatch, completionsInteractive, sloMetInteractive,
+                    completionsBatch, sloMetBatch, arrivalsInteractive, arrivalsBatch,
+                    arrivalPromptInteractive, finished
+                }) {
+            out.writeLong(v);
+        }
+        for (double v :
+                new double[] {
+                    outputTokensPerS,
+                    busyTokensPerS,
+                    batchCapSum,
+                    itlP95Max,
+                    ttftP95Max,
+                    outputSum,
+                    outputSquares,
+                    promptSum
+                }) {
+            out.writeDouble(v);
+        }
+        writeGroups(out, queueDelta);
+    }
+
+    /** Reads what {@link #writeTo} wrote. */
+    public static PoolWindow readFrom(DataInput in) throws IOException {
+        Binary.checkVersion(in, FORMAT, "pool window");
+        PoolWindow w = new PoolWindow();
+        w.model = Binary.readString(in);
+        w.running = Binary.readInts(in);
+        w.provisioning = Binary.readInts(in);
+        w.batchCap = Binary.readLongs(in);
+        w.draining = in.readInt();
+        w.stale = in.readInt();
+        w.busyInstances = in.readInt();
+        w.runningInstances = in.readInt();
+        w.runningInteractive = in.readLong();
+        w.runningBatch = in.readLong();
+        w.completionsInteractive = in.readLong();
+        w.sloMetInteractive = in.readLong();
+        w.completionsBatch = in.readLong();
+        w.sloMetBatch = in.readLong();
+        w.arrivalsInteractive = in.readLong();
+        w.arrivalsBatch = in.readLong();
+        w.arrivalPromptInteractive = in.readLong();
+        w.finished = in.readLong();
+        w.outputTokensPerS = in.readDouble();
+        w.busyTokensPerS = in.readDouble();
+        w.batchCapSum = in.readDouble();
+        w.itlP95Max = in.readDouble();
+        w.ttftP95Max = in.readDouble();
+        w.outputSum = in.readDouble();
+        w.outputSquares = in.readDouble();
+        w.promptSum = in.readDouble();
+        readGroups(in, w.queueDelta);
+        return w;
+    }
+
+    static void writeGroups(DataOutput out, TreeMap<Long, long[]> groups) throws IOException {
+        out.writeInt(groups.size());
+        for (Map.Entry<Long, long[]> e : groups.entrySet()) {
+            out.writeLong(e.getKey());
+            out.writeLong(e.getValue()[0]);
+            out.writeLong(e.getValue()[1]);
+        }
+    }
+
+    static void readGroups(DataInput in, TreeMap<Long, long[]> groups) throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            groups.put(in.readLong(), new long[] {in.readLong(), in.readLong()});
+        }
     }
 
     public String model() {

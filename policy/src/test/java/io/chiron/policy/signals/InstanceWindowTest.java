@@ -115,4 +115,21 @@ class InstanceWindowTest {
         assertThat(s.getSloMetInteractive()).isEqualTo(1);
         assertThat(s.getTtftP99Ms()).isCloseTo(2_500, within(25.0));
     }
+
+    @Test
+    void survivesItsBinaryFormUnchanged() throws Exception {
+        InstanceWindow w = new InstanceWindow();
+        w.add(hb(1_000, 64, 10, 50, 12.5));
+        w.add(finished(1_500, 300, true));
+        var bytes = new java.io.ByteArrayOutputStream();
+        w.writeTo(new java.io.DataOutputStream(bytes));
+        InstanceWindow back =
+                InstanceWindow.readFrom(
+                        new java.io.DataInputStream(
+                                new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(back.toSignal(0, 5_000)).isEqualTo(w.toSignal(0, 5_000));
+        // And it keeps accumulating after the round trip.
+        back.add(hb(2_000, 64, 12, 50, 12.5));
+        assertThat(back.toSignal(0, 5_000).getHeartbeats()).isEqualTo(2);
+    }
 }

@@ -86,4 +86,35 @@ class PoolBookTest {
         assertThat(s.getOutputTokensStd()).isCloseTo(100.0, within(1e-9));
         assertThat(s.getPromptTokensMean()).isEqualTo(100.0);
     }
+
+    private static <T> T roundTrip(T value, Writer<T> write, Reader<T> read) throws Exception {
+        var bytes = new java.io.ByteArrayOutputStream();
+        write.write(value, new java.io.DataOutputStream(bytes));
+        return read.read(
+                new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+    }
+
+    interface Writer<T> {
+        void write(T value, java.io.DataOutput out) throws Exception;
+    }
+
+    interface Reader<T> {
+        T read(java.io.DataInput in) throws Exception;
+    }
+
+    @Test
+    void bookAndWindowSurviveTheirBinaryForm() throws Exception {
+        PoolWindow w = new PoolWindow();
+        w.add(event(RequestEventType.ARRIVED, RequestClass.BATCH, 600_000L, null, 0), BUCKET);
+        w.add(event(RequestEventType.FINISHED, RequestClass.BATCH, 600_000L, "i", 42), BUCKET);
+        PoolBook book = new PoolBook();
+        PoolWindow w2 = roundTrip(w, PoolWindow::writeTo, PoolWindow::readFrom);
+        PoolBook book2 = roundTrip(book, PoolBook::writeTo, PoolBook::readFrom);
+        assertThat(book2.apply(w2, 0, 5_000)).isEqualTo(book.apply(w, 0, 5_000));
+        // The book carries its queue across the round trip.
+        PoolBook book3 = roundTrip(book, PoolBook::writeTo, PoolBook::readFrom);
+        PoolWindow empty = new PoolWindow();
+        empty.model = "m";
+        assertThat(book3.apply(empty, 5_000, 10_000).getQueueBatch()).isEqualTo(1);
+    }
 }

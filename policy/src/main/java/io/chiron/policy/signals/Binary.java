@@ -1,0 +1,84 @@
+package io.chiron.policy.signals;
+
+import org.HdrHistogram.Histogram;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * Helpers for the compact binary form of the window accumulators, which the Flink job keeps in
+ * state (through a serializer of its own, not Kryo) and checkpoints.
+ */
+final class Binary {
+    private Binary() {}
+
+    static void writeString(DataOutput out, String s) throws IOException {
+        out.writeBoolean(s != null);
+        if (s != null) {
+            out.writeUTF(s);
+        }
+    }
+
+    static String readString(DataInput in) throws IOException {
+        return in.readBoolean() ? in.readUTF() : null;
+    }
+
+    static void writeHistogram(DataOutput out, Histogram h) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+        int length = h.encodeIntoCompressedByteBuffer(buffer);
+        out.writeInt(length);
+        out.write(buffer.array(), 0, length);
+    }
+
+    static Histogram readHistogram(DataInput in) throws IOException {
+        byte[] bytes = new byte[in.readInt()];
+        in.readFully(bytes);
+        try {
+            Histogram h = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), 0);
+            h.setAutoResize(true);
+            return h;
+        } catch (java.util.zip.DataFormatException e) {
+            throw new IOException("corrupt histogram in state", e);
+        }
+    }
+
+    static void writeInts(DataOutput out, int[] a) throws IOException {
+        out.writeInt(a.length);
+        for (int v : a) {
+            out.writeInt(v);
+        }
+    }
+
+    static int[] readInts(DataInput in) throws IOException {
+        int[] a = new int[in.readInt()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = in.readInt();
+        }
+        return a;
+    }
+
+    static void writeLongs(DataOutput out, long[] a) throws IOException {
+        out.writeInt(a.length);
+        for (long v : a) {
+            out.writeLong(v);
+        }
+    }
+
+    static long[] readLongs(DataInput in) throws IOException {
+        long[] a = new long[in.readInt()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = in.readLong();
+        }
+        return a;
+    }
+
+    static void checkVersion(DataInput in, int expected, String what) throws IOException {
+        int version = in.readByte();
+        if (version != expected) {
+            throw new IOException(
+                    what + " state of format " + version + ", this build reads " + expected);
+        }
+    }
+}
