@@ -6,6 +6,7 @@ import io.chiron.policy.Commands;
 import io.chiron.records.ActuationResult;
 import io.chiron.records.ActuationStatus;
 import io.chiron.records.AvroSerializer;
+import io.chiron.records.AvroTrust;
 import io.chiron.records.FleetCommand;
 import io.chiron.records.ScalingDecision;
 
@@ -48,6 +49,7 @@ public final class ActuatorSink implements Sink<ScalingDecision> {
 
     @Override
     public SinkWriter<ScalingDecision> createWriter(WriterInitContext context) throws IOException {
+        AvroTrust.install(); // before any decision is deserialized in this task
         String clientId = "chiron-actuator-" + context.getTaskInfo().getIndexOfThisSubtask();
         return new Writer(
                 new SafetyGuard(guard),

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             SimulateCommand.class,
             EvaluateCommand.class,
             ReplayCommand.class,
+            OptionsCommand.class,
             CalibrateCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -28,6 +28,7 @@ import io.chiron.records.ScalingDecision;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -47,6 +48,7 @@ import org.apache.flink.util.function.SerializableFunction;
 import org.apache.avro.specific.SpecificRecordBase;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The Chiron pipeline: telemetry analytics (per-instance and per-pool event-time windows) and the
@@ -331,13 +333,19 @@ public final class ChironJob {
                 .build();
     }
 
-    /** Exactly-once checkpoints and a fixed-delay restart strategy, from the options. */
+    /**
+     * Exactly-once checkpoints and a fixed-delay restart strategy, from the options; generic (Kryo)
+     * types off.
+     */
     private static void configureRecovery(StreamExecutionEnvironment env, Configuration conf) {
         Duration interval = conf.get(JobOptions.CHECKPOINT_INTERVAL);
         if (!interval.isZero()) {
             env.enableCheckpointing(interval.toMillis(), CheckpointingMode.EXACTLY_ONCE);
         }
         Configuration restart = new Configuration();
+        // No Kryo: every type the job ships or keeps has a serializer of its own; fail fast if
+        // a generic type sneaks in.
+        restart.set(PipelineOptions.GENERIC_TYPES, false);
         restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         restart.set(
                 RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
@@ -349,9 +357,21 @@ public final class ChironJob {
 
     /** Runs the job on a Flink cluster: {@code --chiron.kafka.bootstrap-servers host:9092 ...}. */
     public static void main(String[] args) throws Exception {
-        Configuration conf = Configuration.fromMap(ParameterTool.fromArgs(args).toMap());
+        Map<String, String> args_ = ParameterTool.fromArgs(args).toMap();
+        for (String key : args_.keySet()) {
+            if (key.startsWith("chiron.") && !isJobOption(key) && !ChironConfig.isKey(key)) {
+                throw new IllegalArgumentException(
+                        "unknown option " + key + "; see docs/configuration.md for the keys");
+            }
+        }
+        Configuration conf = Configuration.fromMap(args_);
+        ChironConfig policy = ChironConfig.defaults().withOverrides(args_);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        wireKafka(env, conf, ChironConfig.defaults());
+        wireKafka(env, conf, policy);
         env.execute("chiron");
+    }
+
+    private static boolean isJobOption(String key) {
+        return OptionsDoc.jobOptions().stream().anyMatch(r -> r[0].equals(key));
     }
 }

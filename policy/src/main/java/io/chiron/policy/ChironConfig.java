@@ -5,6 +5,7 @@ import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -185,6 +186,89 @@ public final class ChironConfig implements Serializable {
         }
         change.accept(copy);
         return copy;
+    }
+
+    /**
+     * A copy with the values of the given keys ({@code chiron.local.beta} and the like) applied;
+     * keys this class does not know are ignored, so job options may share the map.
+     *
+     * @throws IllegalArgumentException naming the key, the value and what is allowed, for a value
+     *     that does not parse
+     */
+    public ChironConfig withOverrides(Map<String, String> values) {
+        return with(
+                copy -> {
+                    for (Field f : ChironConfig.class.getFields()) {
+                        Param p = f.getAnnotation(Param.class);
+                        String value = p == null ? null : values.get(p.key());
+                        if (value == null) {
+                            continue;
+                        }
+                        try {
+                            f.set(copy, parse(f.getType(), value.trim()));
+                        } catch (IllegalAccessException e) {
+                            throw new IllegalStateException(e);
+                        } catch (RuntimeException e) {
+                            throw new IllegalArgumentException(
+                                    p.key() + " = '" + value + "': " + allowed(f.getType()), e);
+                        }
+                    }
+                });
+    }
+
+    /** Whether a key is one of this class's. */
+    public static boolean isKey(String key) {
+        for (Field f : ChironConfig.class.getFields()) {
+            Param p = f.getAnnotation(Param.class);
+            if (p != null && p.key().equals(key)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Object parse(Class<?> type, String value) {
+        if (type == int.class) {
+            return Integer.parseInt(value);
+        }
+        if (type == double.class) {
+            double d = Double.parseDouble(value);
+            if (!Double.isFinite(d)) {
+                throw new IllegalArgumentException("not finite");
+            }
+            return d;
+        }
+        if (type == Duration.class) {
+            return parseDuration(value);
+        }
+        throw new IllegalArgumentException("unsupported type " + type);
+    }
+
+    /** 500 ms, 5 s, 5s, 2 min, 1 h, or ISO-8601 (PT5S). */
+    static Duration parseDuration(String value) {
+        String v = value.toLowerCase(java.util.Locale.ROOT).replace(" ", "");
+        if (v.startsWith("p")) {
+            return Duration.parse(v.toUpperCase(java.util.Locale.ROOT));
+        }
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(\\d+)(ms|s|min|m|h)").matcher(v);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a duration");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofMinutes(n);
+        };
+    }
+
+    private static String allowed(Class<?> type) {
+        if (type == Duration.class) {
+            return "a duration such as 500 ms, 5 s, 2 min, 1 h or PT5S";
+        }
+        return type == int.class ? "an integer" : "a number";
     }
 
     /** ITL bound of a class, ms. */

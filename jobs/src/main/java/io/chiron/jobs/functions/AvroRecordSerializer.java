@@ -1,6 +1,7 @@
 package io.chiron.jobs.functions;
 
 import io.chiron.records.AvroCodec;
+import io.chiron.records.AvroTrust;
 
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.util.function.SerializableFunction;
@@ -24,6 +25,14 @@ public final class AvroRecordSerializer<T extends SpecificRecord>
         this.topic = topic;
         this.type = type;
         this.key = key;
+    }
+
+    @Override
+    public void open(
+            org.apache.flink.api.common.serialization.SerializationSchema.InitializationContext
+                    context,
+            KafkaSinkContext sinkContext) {
+        AvroTrust.install(); // before any record of ours reaches this sink's task
     }
 
     @Override

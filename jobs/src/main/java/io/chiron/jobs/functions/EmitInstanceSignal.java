@@ -1,8 +1,10 @@
 package io.chiron.jobs.functions;
 
 import io.chiron.policy.signals.InstanceWindow;
+import io.chiron.records.AvroTrust;
 import io.chiron.records.InstanceSignal;
 
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
 import org.apache.flink.util.Collector;
@@ -14,6 +16,11 @@ import org.apache.flink.util.Collector;
 public final class EmitInstanceSignal
         extends ProcessWindowFunction<InstanceWindow, InstanceSignal, String, TimeWindow> {
     private static final long serialVersionUID = 1L;
+
+    @Override
+    public void open(OpenContext context) {
+        AvroTrust.install(); // before any record of ours is deserialized in this task
+    }
 
     @Override
     public void process(

@@ -3,8 +3,10 @@ package io.chiron.jobs.functions;
 import io.chiron.jobs.types.StateSerializers;
 import io.chiron.policy.signals.PoolBook;
 import io.chiron.policy.signals.PoolWindow;
+import io.chiron.records.AvroTrust;
 import io.chiron.records.PoolSignal;
 
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.windowing.ProcessWindowFunction;
@@ -18,6 +20,11 @@ import org.apache.flink.util.Collector;
 public final class EmitPoolSignal
         extends ProcessWindowFunction<PoolWindow, PoolSignal, String, TimeWindow> {
     private static final long serialVersionUID = 1L;
+
+    @Override
+    public void open(OpenContext context) {
+        AvroTrust.install(); // before any record of ours is deserialized in this task
+    }
 
     private static final ValueStateDescriptor<PoolBook> BOOK =
             new ValueStateDescriptor<>("pool-book", StateSerializers.POOL_BOOK);

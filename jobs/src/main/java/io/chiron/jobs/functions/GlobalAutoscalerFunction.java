@@ -5,6 +5,7 @@ import io.chiron.policy.global.GlobalAutoscaler;
 import io.chiron.policy.global.PoolState;
 import io.chiron.policy.profile.GpuProfile;
 import io.chiron.policy.profile.LatencyModel;
+import io.chiron.records.AvroTrust;
 import io.chiron.records.PoolSignal;
 import io.chiron.records.ScalingDecision;
 
@@ -35,6 +36,7 @@ public final class GlobalAutoscalerFunction
 
     @Override
     public void open(OpenContext context) {
+        AvroTrust.install(); // before any record of ours is deserialized in this task
         autoscaler =
                 new GlobalAutoscaler(
                         config,

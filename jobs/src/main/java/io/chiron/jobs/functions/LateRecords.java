@@ -1,6 +1,7 @@
 package io.chiron.jobs.functions;
 
 import io.chiron.records.AvroCodec;
+import io.chiron.records.AvroTrust;
 import io.chiron.records.DeadLetter;
 
 import org.apache.flink.api.common.functions.OpenContext;
@@ -28,6 +29,7 @@ public final class LateRecords<T> extends ProcessFunction<T, DeadLetter> {
 
     @Override
     public void open(OpenContext context) {
+        AvroTrust.install(); // before any record of ours is deserialized in this task
         late = getRuntimeContext().getMetricGroup().counter("lateRecords");
     }
 

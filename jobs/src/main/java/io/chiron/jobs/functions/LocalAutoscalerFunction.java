@@ -5,6 +5,7 @@ import io.chiron.policy.local.LocalAutoscaler;
 import io.chiron.policy.local.LocalState;
 import io.chiron.policy.profile.GpuProfile;
 import io.chiron.policy.profile.LatencyModel;
+import io.chiron.records.AvroTrust;
 import io.chiron.records.InstanceSignal;
 import io.chiron.records.InstanceState;
 import io.chiron.records.ScalingDecision;
@@ -44,6 +45,7 @@ public final class LocalAutoscalerFunction
 
     @Override
     public void open(OpenContext context) {
+        AvroTrust.install(); // before any record of ours is deserialized in this task
         autoscaler =
                 new LocalAutoscaler(config, new LatencyModel(GpuProfile.load(profile)), policyName);
         state =
