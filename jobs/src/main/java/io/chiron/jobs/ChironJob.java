@@ -13,6 +13,7 @@ import io.chiron.jobs.functions.LateRecords;
 import io.chiron.jobs.functions.LocalAutoscalerFunction;
 import io.chiron.jobs.functions.PoolAggregate;
 import io.chiron.jobs.functions.RawRecordDeserializer;
+import io.chiron.jobs.functions.SlidingSignals;
 import io.chiron.jobs.records.KafkaRecord;
 import io.chiron.jobs.records.PoolInput;
 import io.chiron.jobs.records.Telemetry;
@@ -63,6 +64,7 @@ public final class ChironJob {
     /** The streams the pipeline produces. */
     public record Streams(
             DataStream<InstanceSignal> instanceSignals,
+            DataStream<InstanceSignal> slidingSignals,
             DataStream<PoolSignal> poolSignals,
             DataStream<ScalingDecision> decisions,
             DataStream<DeadLetter> lateRecords) {}
@@ -107,7 +109,8 @@ public final class ChironJob {
                         .sideOutputLateData(LATE_TELEMETRY)
                         .aggregate(
                                 new InstanceAggregate(),
-                                new EmitInstanceSignal(),
+                                new EmitInstanceSignal(
+                                        !conf.get(JobOptions.SLIDING_WINDOW).isZero()),
                                 StateSerializers.INSTANCE_WINDOW,
                                 StateSerializers.INSTANCE_WINDOW,
                                 new AvroTypeInfo<>(InstanceSignal.class))
@@ -168,7 +171,21 @@ public final class ChironJob {
                                         .returns(new AvroTypeInfo<>(DeadLetter.class))
                                         .name("late pool input")
                                         .uid("late-pool-input"));
-        return new Streams(instanceSignals, poolSignals, local.union(global), late);
+        Duration sliding = conf.get(JobOptions.SLIDING_WINDOW);
+        DataStream<InstanceSignal> slidingSignals =
+                sliding.isZero()
+                        ? instanceSignals
+                                .filter(s -> false)
+                                .name("no sliding signals")
+                                .uid("no-sliding")
+                        : instanceSignals
+                                .getSideOutput(EmitInstanceSignal.PANES)
+                                .keyBy(p -> p.window.instanceId())
+                                .process(new SlidingSignals(sliding.toMillis()))
+                                .returns(new AvroTypeInfo<>(InstanceSignal.class))
+                                .name("sliding per-instance signals")
+                                .uid("sliding-signals");
+        return new Streams(instanceSignals, slidingSignals, poolSignals, local.union(global), late);
     }
 
     /**
@@ -235,6 +252,7 @@ public final class ChironJob {
                 .name("dead letters to Kafka")
                 .uid("dead-letters-sink");
         streams.instanceSignals()
+                .union(streams.slidingSignals())
                 .sinkTo(
                         sink(
                                 bootstrap,

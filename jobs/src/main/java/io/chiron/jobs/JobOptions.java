@@ -49,6 +49,16 @@ public final class JobOptions {
                                     + " holding back the watermark; 0 turns idleness off (for"
                                     + " replays, whose sources are never idle).");
 
+    public static final ConfigOption<Duration> SLIDING_WINDOW =
+            ConfigOptions.key("chiron.window.sliding")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "Length of the sliding per-instance signals, written beside the"
+                                    + " tumbling ones (chiron.local.period) and sliding by one"
+                                    + " tumbling window; built by merging the tumbling windows'"
+                                    + " accumulators, not by a sliding window; 0 turns them off.");
+
     public static final ConfigOption<Boolean> BOUNDED =
             ConfigOptions.key("chiron.source.bounded")
                     .booleanType()

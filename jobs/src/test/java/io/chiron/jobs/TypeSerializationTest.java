@@ -51,6 +51,7 @@ class TypeSerializationTest {
                         streams.decisions(),
                         streams.lateRecords(),
                         streams.instanceSignals(),
+                        streams.slidingSignals(),
                         streams.poolSignals())) {
             todo.add(s.getTransformation());
         }

@@ -1,5 +1,6 @@
 package io.chiron.jobs.types;
 
+import io.chiron.jobs.records.InstancePane;
 import io.chiron.policy.signals.InstanceWindow;
 import io.chiron.policy.signals.PoolBook;
 import io.chiron.policy.signals.PoolWindow;
@@ -21,6 +22,44 @@ public final class StateSerializers {
             new BinaryTypeInfo<>(PoolWindow.class, new PoolWindowSerializer());
     public static final BinaryTypeInfo<PoolBook> POOL_BOOK =
             new BinaryTypeInfo<>(PoolBook.class, new PoolBookSerializer());
+
+    public static final BinaryTypeInfo<InstancePane> INSTANCE_PANE =
+            new BinaryTypeInfo<>(InstancePane.class, new InstancePaneSerializer());
+
+    public static final class InstancePaneSerializer extends BinarySerializer<InstancePane> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void write(InstancePane value, DataOutput out) throws IOException {
+            out.writeLong(value.startMs);
+            out.writeLong(value.endMs);
+            value.window.writeTo(out);
+        }
+
+        @Override
+        protected InstancePane read(DataInput in) throws IOException {
+            long start = in.readLong();
+            long end = in.readLong();
+            return new InstancePane(start, end, InstanceWindow.readFrom(in));
+        }
+
+        @Override
+        protected InstancePane fresh() {
+            return new InstancePane(0, 0, new InstanceWindow());
+        }
+
+        @Override
+        public TypeSerializerSnapshot<InstancePane> snapshotConfiguration() {
+            return new Snapshot();
+        }
+
+        /** Restores this serializer from a checkpoint. */
+        public static final class Snapshot extends SimpleTypeSerializerSnapshot<InstancePane> {
+            public Snapshot() {
+                super(InstancePaneSerializer::new);
+            }
+        }
+    }
 
     public static final class InstanceWindowSerializer extends BinarySerializer<InstanceWindow> {
         private static final long serialVersionUID = 1L;

@@ -211,6 +211,11 @@ public final class InstanceWindow implements Serializable {
         return w;
     }
 
+    /** The instance this window is about; null before its first record. */
+    public String instanceId() {
+        return instanceId;
+    }
+
     /** Whether any heartbeat arrived; a window of request events alone has no gauges to report. */
     public boolean hasHeartbeats() {
         return heartbeats > 0;
