@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             ReplayCommand.class,
             OptionsCommand.class,
+            BenchCommand.class,
             CalibrateCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -364,6 +364,9 @@ public final class ChironJob {
         // No Kryo: every type the job ships or keeps has a serializer of its own; fail fast if
         // a generic type sneaks in.
         restart.set(PipelineOptions.GENERIC_TYPES, false);
+        // Chained operators hand records on without a defensive copy: no function of the job
+        // keeps a reference to a record it has emitted, or changes one it has received.
+        restart.set(PipelineOptions.OBJECT_REUSE, true);
         restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         restart.set(
                 RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
