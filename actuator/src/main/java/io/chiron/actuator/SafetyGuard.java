@@ -3,66 +3,157 @@ package io.chiron.actuator;
 import io.chiron.records.DecisionAction;
 import io.chiron.records.ScalingDecision;
 
-import java.util.HashSet;
-import java.util.Set;
-
 /**
- * Decides whether a decision may reach the fleet, and in what form: never twice (idempotency by
- * decision id), never outside the configured bounds, never a step larger than allowed. Pure Java;
- * one instance per sink writer.
+ * Decides whether a decision may reach the fleet, and in what form. In order: the kill switch;
+ * never twice (idempotency by decision id); never a stale decision (more than max-age behind the
+ * event-time watermark); never outside the bounds; never a scale-in on stale telemetry; conflicting
+ * decisions for one target at one time resolved the safe way (more replicas, a smaller batch) so
+ * the outcome does not depend on their order; no reversal within the cooldown; at most so many
+ * replica actions a minute; steps cut to the maximum; dry-run records and applies nothing.
  */
 public final class SafetyGuard {
     /** What the guard allows: the value to apply, or why nothing is applied. */
-    public record Verdict(boolean allowed, int value, String reason) {
+    public record Verdict(Outcome outcome, int value, String reason) {
+        public boolean allowed() {
+            return outcome == Outcome.APPLY;
+        }
+
         static Verdict reject(String reason) {
-            return new Verdict(false, 0, reason);
+            return new Verdict(Outcome.REJECT, 0, reason);
         }
     }
 
+    /** The three answers. */
+    public enum Outcome {
+        APPLY,
+        REJECT,
+        DRY_RUN
+    }
+
     private final GuardConfig config;
-    private final Set<String> seen = new HashSet<>();
 
     public SafetyGuard(GuardConfig config) {
         this.config = config;
     }
 
-    public Verdict check(ScalingDecision d) {
-        if (!seen.add(d.getDecisionId())) {
+    /**
+     * @param watermarkMs the actuator's event-time watermark (Long.MIN_VALUE when unknown)
+     */
+    public Verdict check(ScalingDecision d, long watermarkMs, GuardMemory memory) throws Exception {
+        if (config.killed()) {
+            return Verdict.reject("kill switch on (" + config.killSwitchFile + " exists)");
+        }
+        if (memory.handled(d.getDecisionId())) {
             return Verdict.reject(
                     "duplicate: decision " + d.getDecisionId() + " was handled already");
         }
-        int target = d.getTarget();
-        if (d.getAction() == DecisionAction.SET_BATCH_SIZE) {
-            if (d.getInstanceId() == null) {
-                return Verdict.reject("SET_BATCH_SIZE without an instance id");
-            }
-            if (target < config.minBatchSize || target > config.maxBatchSize) {
-                return Verdict.reject(
-                        String.format(
-                                "batch size %d outside [%d, %d]",
-                                target, config.minBatchSize, config.maxBatchSize));
-            }
-            return new Verdict(true, target, "within bounds");
+        memory.markHandled(d.getDecisionId(), d.getTsMs());
+        if (watermarkMs != Long.MIN_VALUE && d.getTsMs() < watermarkMs - config.maxAge.toMillis()) {
+            return Verdict.reject(
+                    String.format(
+                            "stale: decided at %d, %d s behind the watermark (max age %d s)",
+                            d.getTsMs(),
+                            (watermarkMs - d.getTsMs()) / 1000,
+                            config.maxAge.toSeconds()));
         }
+        boolean batch = d.getAction() == DecisionAction.SET_BATCH_SIZE;
+        Verdict bounds = batch ? batchBounds(d) : replicaBounds(d);
+        if (bounds != null) {
+            return bounds;
+        }
+        int target = d.getTarget();
+        int direction = Integer.signum(target - d.getPrevious());
+        if (!batch && direction < 0 && d.getInputs().getOrDefault("stale_instances", 0.0) > 0) {
+            return Verdict.reject(
+                    "scale-in on stale telemetry: "
+                            + d.getInputs().get("stale_instances").intValue()
+                            + " instance(s) not reporting");
+        }
+        String key = key(d);
+        TargetAction last = memory.lastAction(key);
+        if (last != null && last.tsMs == d.getTsMs()) {
+            boolean safer = batch ? target < last.value : target > last.value;
+            if (!safer) {
+                return Verdict.reject(
+                        "conflicts with decision "
+                                + last.decisionId
+                                + " for the same target at the same time, which is as safe or safer");
+            }
+        } else if (!batch
+                && last != null
+                && direction != 0
+                && last.direction == -direction
+                && d.getTsMs() - last.tsMs < config.cooldown.toMillis()) {
+            return Verdict.reject(
+                    String.format(
+                            "cooldown: %s %d s after the opposite change by %s (cooldown %d s)",
+                            direction > 0 ? "scale-out" : "scale-in",
+                            (d.getTsMs() - last.tsMs) / 1000,
+                            last.decisionId,
+                            config.cooldown.toSeconds()));
+        }
+        String note = "within bounds";
+        if (!batch) {
+            if (memory.actionsSince(d.getTsMs() - 60_000 + 1) >= config.maxActionsPerMinute) {
+                return Verdict.reject(
+                        "rate limit: "
+                                + config.maxActionsPerMinute
+                                + " replica actions in the last minute already");
+            }
+            int step = target - d.getPrevious();
+            if (Math.abs(step) > config.maxStep) {
+                int cut = d.getPrevious() + Integer.signum(step) * config.maxStep;
+                note =
+                        String.format(
+                                "step %+d larger than max-step %d: set to %d instead of %d",
+                                step, config.maxStep, cut, target);
+                target = cut;
+            }
+            memory.recordActionTime(d.getTsMs());
+        }
+        memory.recordAction(
+                key, new TargetAction(d.getTsMs(), target, direction, d.getDecisionId()));
+        memory.forget(d.getTsMs() - Math.max(config.maxAge.toMillis(), 600_000));
+        if (config.dryRun) {
+            return new Verdict(Outcome.DRY_RUN, target, "dry-run: " + note);
+        }
+        return new Verdict(Outcome.APPLY, target, note);
+    }
+
+    /** The target a decision is about: an instance's batch size or a role's replica count. */
+    static String key(ScalingDecision d) {
+        return d.getAction() == DecisionAction.SET_BATCH_SIZE
+                ? "batch:" + d.getInstanceId()
+                : "replicas:" + d.getRole();
+    }
+
+    private Verdict batchBounds(ScalingDecision d) {
+        if (d.getInstanceId() == null) {
+            return Verdict.reject("SET_BATCH_SIZE without an instance id");
+        }
+        if (d.getTarget() < config.minBatchSize || d.getTarget() > config.maxBatchSize) {
+            return Verdict.reject(
+                    String.format(
+                            "batch size %d outside [%d, %d]",
+                            d.getTarget(), config.minBatchSize, config.maxBatchSize));
+        }
+        return null;
+    }
+
+    private Verdict replicaBounds(ScalingDecision d) {
         if (d.getRole() == null) {
             return Verdict.reject("SET_REPLICAS without a role");
         }
-        if (target < config.minReplicas || target > config.maxReplicas) {
+        int r = d.getRole().ordinal();
+        if (d.getTarget() < config.minReplicas[r] || d.getTarget() > config.maxReplicas[r]) {
             return Verdict.reject(
                     String.format(
                             "%d %s instances outside [%d, %d]",
-                            target, d.getRole(), config.minReplicas, config.maxReplicas));
+                            d.getTarget(),
+                            d.getRole(),
+                            config.minReplicas[r],
+                            config.maxReplicas[r]));
         }
-        int step = target - d.getPrevious();
-        if (Math.abs(step) > config.maxStep) {
-            int cut = d.getPrevious() + Integer.signum(step) * config.maxStep;
-            return new Verdict(
-                    true,
-                    cut,
-                    String.format(
-                            "step %+d larger than max-step %d: set to %d instead of %d",
-                            step, config.maxStep, cut, target));
-        }
-        return new Verdict(true, target, "within bounds");
+        return null;
     }
 }

@@ -1,7 +1,8 @@
 package io.chiron.jobs;
 
-import io.chiron.actuator.ActuatorSink;
-import io.chiron.actuator.GuardConfig;
+import io.chiron.actuator.ActuatorConfig;
+import io.chiron.actuator.ActuatorFunction;
+import io.chiron.actuator.BackendSink;
 import io.chiron.jobs.functions.AvroRecordSerializer;
 import io.chiron.jobs.functions.DecodeFunction;
 import io.chiron.jobs.functions.EmitInstanceSignal;
@@ -19,7 +20,9 @@ import io.chiron.jobs.records.PoolInput;
 import io.chiron.jobs.records.Telemetry;
 import io.chiron.jobs.types.StateSerializers;
 import io.chiron.policy.ChironConfig;
+import io.chiron.records.ActuationResult;
 import io.chiron.records.DeadLetter;
+import io.chiron.records.FleetCommand;
 import io.chiron.records.InstanceHeartbeat;
 import io.chiron.records.InstanceSignal;
 import io.chiron.records.PoolSignal;
@@ -27,6 +30,7 @@ import io.chiron.records.RequestEvent;
 import io.chiron.records.ScalingDecision;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
@@ -49,6 +53,8 @@ import org.apache.flink.util.function.SerializableFunction;
 import org.apache.avro.specific.SpecificRecordBase;
 
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -282,20 +288,86 @@ public final class ChironJob {
                                 delivery))
                 .name("decisions to Kafka")
                 .uid("decisions-sink");
-        GuardConfig guard = GuardConfig.defaults();
-        guard.dryRun = conf.get(JobOptions.DRY_RUN);
-        guard.maxReplicas = policy.maxInstances;
-        streams.decisions()
-                .sinkTo(
-                        new ActuatorSink(
-                                bootstrap,
-                                conf.get(JobOptions.COMMANDS_TOPIC),
-                                conf.get(JobOptions.ACTUATIONS_TOPIC),
-                                guard))
-                .name("actuator")
-                .uid("actuator")
-                .setParallelism(1);
+        actuate(streams.decisions(), ActuatorOptions.from(conf, policy), bootstrap, conf, delivery);
         return streams;
+    }
+
+    /**
+     * The actuator: the safety guard keyed by pool, every outcome to the actuations topic, and the
+     * commands to their backends (the command topic in the same checkpoints as the outcomes).
+     */
+    private static void actuate(
+            DataStream<ScalingDecision> decisions,
+            ActuatorConfig actuator,
+            String bootstrap,
+            Configuration conf,
+            DeliveryGuarantee delivery) {
+        SingleOutputStreamOperator<FleetCommand> commands =
+                decisions
+                        .keyBy(ScalingDecision::getModel)
+                        .process(new ActuatorFunction(actuator))
+                        .returns(new AvroTypeInfo<>(FleetCommand.class))
+                        .name("safety guard")
+                        .uid("safety-guard");
+        commands.getSideOutput(ActuatorFunction.RESULTS)
+                .sinkTo(
+                        sink(
+                                bootstrap,
+                                conf.get(JobOptions.ACTUATIONS_TOPIC),
+                                ActuationResult.class,
+                                ActuationResult::getModel,
+                                delivery))
+                .name("actuations to Kafka")
+                .uid("actuations-sink");
+        EnumSet<ActuatorConfig.Backend> used = EnumSet.of(actuator.replicas, actuator.batchSize);
+        for (ActuatorConfig.Backend backend : used) {
+            if (backend == ActuatorConfig.Backend.NONE) {
+                continue;
+            }
+            String name = backend.name().toLowerCase(Locale.ROOT);
+            DataStream<FleetCommand> routed =
+                    commands.filter(new RoutedTo(actuator, backend))
+                            .name("commands for " + name)
+                            .uid("route-" + name);
+            if (backend == ActuatorConfig.Backend.KAFKA) {
+                routed.sinkTo(
+                                sink(
+                                        bootstrap,
+                                        conf.get(JobOptions.COMMANDS_TOPIC),
+                                        FleetCommand.class,
+                                        FleetCommand::getModel,
+                                        delivery))
+                        .name("commands to Kafka")
+                        .uid("commands-sink");
+            } else {
+                routed.sinkTo(
+                                new BackendSink(
+                                        backend,
+                                        actuator,
+                                        bootstrap,
+                                        conf.get(JobOptions.ACTUATIONS_TOPIC)))
+                        .name("commands to " + name)
+                        .uid("commands-" + name)
+                        .setParallelism(1);
+            }
+        }
+    }
+
+    /** Keeps the commands whose type goes to one backend. */
+    private static final class RoutedTo implements FilterFunction<FleetCommand> {
+        private static final long serialVersionUID = 1L;
+        private final ActuatorConfig config;
+        private final ActuatorConfig.Backend backend;
+
+        RoutedTo(ActuatorConfig config, ActuatorConfig.Backend backend) {
+            this.config = config;
+            this.backend = backend;
+        }
+
+        @Override
+        public boolean filter(FleetCommand c) {
+            return config.backendOf(c.getType()) == backend;
+        }
     }
 
     private static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> decode(

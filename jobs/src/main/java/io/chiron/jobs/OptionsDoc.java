@@ -22,7 +22,7 @@ public final class OptionsDoc {
     public static List<String[]> jobOptions() {
         List<String[]> rows = new ArrayList<>();
         HtmlFormatter formatter = new HtmlFormatter();
-        for (Field f : JobOptions.class.getFields()) {
+        for (Field f : fields()) {
             if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
                 try {
                     ConfigOption<?> o = (ConfigOption<?>) f.get(null);
@@ -38,6 +38,12 @@ public final class OptionsDoc {
             }
         }
         return rows;
+    }
+
+    private static List<Field> fields() {
+        List<Field> all = new ArrayList<>(List.of(JobOptions.class.getFields()));
+        all.addAll(List.of(ActuatorOptions.class.getFields()));
+        return all;
     }
 
     private static String show(Object value) {

@@ -75,7 +75,10 @@ public final class ClosedLoopFleet implements AutoCloseable {
                                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                                 "earliest",
                                 ConsumerConfig.CLIENT_ID_CONFIG,
-                                "chiron-fleet-commands"),
+                                "chiron-fleet-commands",
+                                // The actuator writes commands in transactions: committed only.
+                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                                "read_committed"),
                         new StringDeserializer(),
                         new ByteArrayDeserializer());
         commands.subscribe(List.of(commandsTopic));

@@ -1,0 +1,139 @@
+package io.chiron.actuator;
+
+import io.chiron.actuator.backend.CommandBackend;
+import io.chiron.actuator.backend.KubernetesScaleBackend;
+import io.chiron.actuator.backend.WebhookBackend;
+import io.chiron.records.ActuationResult;
+import io.chiron.records.ActuationStatus;
+import io.chiron.records.AvroSerializer;
+import io.chiron.records.AvroTrust;
+import io.chiron.records.FleetCommand;
+
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.metrics.Counter;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Applies the commands routed to a Kubernetes or HTTP backend and records each outcome, APPLIED or
+ * FAILED with the reason, on the actuations topic. Commands are target states, so one replayed
+ * after a restart changes nothing the second time.
+ */
+public final class BackendSink implements Sink<FleetCommand> {
+    private static final long serialVersionUID = 1L;
+
+    private final ActuatorConfig.Backend backend;
+    private final ActuatorConfig config;
+    private final String bootstrapServers;
+    private final String actuationsTopic;
+
+    public BackendSink(
+            ActuatorConfig.Backend backend,
+            ActuatorConfig config,
+            String bootstrapServers,
+            String actuationsTopic) {
+        if (backend != ActuatorConfig.Backend.KUBERNETES
+                && backend != ActuatorConfig.Backend.HTTP) {
+            throw new IllegalArgumentException(
+                    "a backend sink is for kubernetes or http, not " + backend);
+        }
+        this.backend = backend;
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+        this.actuationsTopic = actuationsTopic;
+    }
+
+    @Override
+    public SinkWriter<FleetCommand> createWriter(WriterInitContext context) throws IOException {
+        AvroTrust.install();
+        CommandBackend b =
+                backend == ActuatorConfig.Backend.KUBERNETES
+                        ? new KubernetesScaleBackend(config.kubernetes)
+                        : new WebhookBackend(config.webhook);
+        String client =
+                "chiron-actuator-" + b.name() + "-" + context.getTaskInfo().getIndexOfThisSubtask();
+        return new Writer(
+                b,
+                new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                                ProducerConfig.CLIENT_ID_CONFIG, client),
+                        new StringSerializer(),
+                        new AvroSerializer<>(ActuationResult.class)),
+                actuationsTopic,
+                context.metricGroup().counter("applied"),
+                context.metricGroup().counter("failed"));
+    }
+
+    static final class Writer implements SinkWriter<FleetCommand> {
+        private final CommandBackend backend;
+        private final KafkaProducer<String, ActuationResult> results;
+        private final String topic;
+        private final Counter applied;
+        private final Counter failed;
+
+        Writer(
+                CommandBackend backend,
+                KafkaProducer<String, ActuationResult> results,
+                String topic,
+                Counter applied,
+                Counter failed) {
+            this.backend = backend;
+            this.results = results;
+            this.topic = topic;
+            this.applied = applied;
+            this.failed = failed;
+        }
+
+        @Override
+        public void write(FleetCommand c, Context context) {
+            ActuationStatus status;
+            String reason;
+            try {
+                reason = backend.apply(c);
+                status = ActuationStatus.APPLIED;
+                applied.inc();
+            } catch (Exception e) {
+                reason = backend.name() + ": " + e.getMessage();
+                status = ActuationStatus.FAILED;
+                failed.inc();
+            }
+            results.send(
+                    new ProducerRecord<>(
+                            topic,
+                            null,
+                            c.getTsMs(),
+                            c.getModel(),
+                            ActuatorFunction.result(
+                                    c.getDecisionId(),
+                                    c.getCommandId(),
+                                    c.getTsMs(),
+                                    c.getModel(),
+                                    backend.name(),
+                                    status,
+                                    reason)));
+        }
+
+        @Override
+        public void flush(boolean endOfInput) {
+            results.flush();
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                backend.close();
+            } finally {
+                results.close();
+            }
+        }
+    }
+}

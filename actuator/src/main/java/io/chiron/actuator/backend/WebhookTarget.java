@@ -1,0 +1,32 @@
+package io.chiron.actuator.backend;
+
+import java.io.Serializable;
+import java.time.Duration;
+
+/** Where and how the webhook backend posts commands. */
+public final class WebhookTarget implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** https://... (or http:// for a local gateway). */
+    public String url = null;
+
+    /** Header carrying the credential, e.g. Authorization. */
+    public String authHeader = "Authorization";
+
+    /** Environment variable holding the header's value (e.g. "Bearer ..."); never logged. */
+    public String authEnv = null;
+
+    /** File holding the header's value (a mounted secret); never logged. */
+    public String authFile = null;
+
+    public Duration connectTimeout = Duration.ofSeconds(5);
+    public Duration requestTimeout = Duration.ofSeconds(10);
+
+    /** Attempts per command, the first included. */
+    public int attempts = 5;
+
+    /** First backoff; doubles per retry, with full jitter, up to {@link #maxBackoff}. */
+    public Duration backoff = Duration.ofMillis(200);
+
+    public Duration maxBackoff = Duration.ofSeconds(10);
+}
