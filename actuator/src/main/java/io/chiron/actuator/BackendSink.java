@@ -102,7 +102,14 @@ public final class BackendSink implements Sink<FleetCommand> {
                 status = ActuationStatus.APPLIED;
                 applied.inc();
             } catch (Exception e) {
-                reason = backend.name() + ": " + e.getMessage();
+                if (interrupted(e)) {
+                    // The task is being cancelled (a failure elsewhere, or a stop): this is no
+                    // outcome of the command, which the restarted job replays from its checkpoint.
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(
+                            "cancelled while applying " + c.getCommandId(), e);
+                }
+                reason = backend.name() + ": " + describe(e);
                 status = ActuationStatus.FAILED;
                 failed.inc();
             }
@@ -120,6 +127,37 @@ public final class BackendSink implements Sink<FleetCommand> {
                                     backend.name(),
                                     status,
                                     reason)));
+        }
+
+        private static boolean interrupted(Throwable e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return true;
+            }
+            for (Throwable t = e; t != null; t = t.getCause()) {
+                if (t instanceof InterruptedException
+                        || t instanceof java.io.InterruptedIOException) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The message and the root cause's, which is where the client says what went wrong. */
+        static String describe(Throwable e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String message = String.valueOf(e.getMessage()).trim();
+            if (root == e) {
+                return message;
+            }
+            return message
+                    + " ("
+                    + root.getClass().getSimpleName()
+                    + ": "
+                    + root.getMessage()
+                    + ")";
         }
 
         @Override

@@ -90,6 +90,14 @@ final class DemoCommand implements Callable<Integer> {
     Path out;
 
     @Option(
+            names = "--dry-run",
+            description =
+                    "Decide and record, but send no command: the actuator writes each action it"
+                            + " would take to the actuations topic as DRY_RUN and the fleet keeps"
+                            + " its size.")
+    boolean dryRun;
+
+    @Option(
             names = "--verbose",
             description = "Show Kafka's and Flink's own logging (quiet by default).")
     boolean verbose;
@@ -155,7 +163,7 @@ final class DemoCommand implements Callable<Integer> {
                 batchBulk,
                 d.batchFirstAt(),
                 Duration.ofMillis((long) (batchDeadlineMinutes * 60_000)),
-                false,
+                dryRun,
                 out);
     }
 
@@ -178,6 +186,7 @@ final class DemoCommand implements Callable<Integer> {
         loop.put("decisions_replicas", r.decisions(DecisionAction.SET_REPLICAS));
         loop.put("actuations_applied", r.actuations(ActuationStatus.APPLIED));
         loop.put("actuations_rejected", r.actuations(ActuationStatus.REJECTED));
+        loop.put("actuations_dry_run", r.actuations(ActuationStatus.DRY_RUN));
         loop.put("commands_applied_by_fleet", r.applied().size());
         loop.put("dead_letters", r.deadLetters().size());
         loop.put("decision_lag_simulated_seconds_p50", nullIfNaN(r.lagSeconds(50)));
@@ -223,16 +232,26 @@ final class DemoCommand implements Callable<Integer> {
                         "%d applied, %d rejected by the guard",
                         r.actuations(ActuationStatus.APPLIED),
                         r.actuations(ActuationStatus.REJECTED)));
+        if (r.options().dryRun()) {
+            row(
+                    out,
+                    "dry run",
+                    String.format(
+                            "%d actions recorded, none sent",
+                            r.actuations(ActuationStatus.DRY_RUN)));
+        }
         row(out, "commands obeyed by the fleet", String.valueOf(r.applied().size()));
         row(
                 out,
                 "decision -> effect lag",
-                String.format(
-                        "p50 %.1f s, max %.1f s simulated (%.2f s wall at x%s)",
-                        r.lagSeconds(50),
-                        r.lagSeconds(100),
-                        r.lagSeconds(50) / r.options().speedup(),
-                        format(r.options().speedup())));
+                r.applied().isEmpty()
+                        ? "n/a (no command reached the fleet)"
+                        : String.format(
+                                "p50 %.1f s, max %.1f s simulated (%.2f s wall at x%s)",
+                                r.lagSeconds(50),
+                                r.lagSeconds(100),
+                                r.lagSeconds(50) / r.options().speedup(),
+                                format(r.options().speedup())));
         row(out, "dead letters", String.valueOf(r.deadLetters().size()));
         out.println();
         Results.printPolicy(out, "chiron", p);

@@ -109,6 +109,12 @@ public final class ActuatorOptions {
                     .withDescription(
                             "API server; by default the in-cluster service account or ~/.kube/config.");
 
+    public static final ConfigOption<Boolean> K8S_TRUST_CERTS =
+            ConfigOptions.key("chiron.actuator.kubernetes.trust-certs")
+                    .booleanType()
+                    .defaultValue(false)
+                    .withDescription("Trust any API server certificate: for test clusters only.");
+
     public static final ConfigOption<String> HTTP_URL =
             ConfigOptions.key("chiron.actuator.http.url")
                     .stringType()
@@ -134,6 +140,14 @@ public final class ActuatorOptions {
                     .noDefaultValue()
                     .withDescription(
                             "File holding the credential, e.g. a mounted secret (never logged).");
+
+    public static final ConfigOption<String> HTTP_CA_FILE =
+            ConfigOptions.key("chiron.actuator.http.ca-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "PEM file of the certificate authorities to trust for an https URL;"
+                                    + " by default the JVM's trust store.");
 
     public static final ConfigOption<Duration> HTTP_TIMEOUT =
             ConfigOptions.key("chiron.actuator.http.timeout")
@@ -166,10 +180,12 @@ public final class ActuatorOptions {
         c.kubernetes.kind = conf.get(K8S_KIND);
         c.kubernetes.nameTemplate = conf.get(K8S_NAME_TEMPLATE);
         c.kubernetes.masterUrl = conf.getOptional(K8S_MASTER_URL).orElse(null);
+        c.kubernetes.trustCerts = conf.get(K8S_TRUST_CERTS);
         c.webhook.url = conf.getOptional(HTTP_URL).orElse(null);
         c.webhook.authHeader = conf.get(HTTP_AUTH_HEADER);
         c.webhook.authEnv = conf.getOptional(HTTP_AUTH_ENV).orElse(null);
         c.webhook.authFile = conf.getOptional(HTTP_AUTH_FILE).orElse(null);
+        c.webhook.caFile = conf.getOptional(HTTP_CA_FILE).orElse(null);
         c.webhook.requestTimeout = conf.get(HTTP_TIMEOUT);
         c.webhook.attempts = conf.get(HTTP_ATTEMPTS);
         return c.validate();

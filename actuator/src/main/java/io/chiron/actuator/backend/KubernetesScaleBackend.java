@@ -9,13 +9,24 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Sets replicas through the scale subresource (all the RBAC it needs: get and patch on the scale of
- * the named resources). A target state: a command whose count is already there changes nothing, so
- * a command replayed after a failure is harmless.
+ * the named resources, nothing else: no discovery, no update, no read of the resource itself). A
+ * target state: a command whose count is already there changes nothing, so a command replayed after
+ * a failure is harmless.
  */
 public final class KubernetesScaleBackend implements CommandBackend {
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+
     private final KubernetesTarget target;
     private final KubernetesClient client;
 
@@ -73,10 +84,70 @@ public final class KubernetesScaleBackend implements CommandBackend {
                     "%s %s/%s already at %d replicas",
                     target.kind, target.namespace, name, current);
         }
-        resource.scale(c.getValue());
+        patchReplicas(name, c.getValue());
         return String.format(
                 "%s %s/%s replicas %s -> %d",
                 target.kind, target.namespace, name, current, c.getValue());
+    }
+
+    /**
+     * A JSON merge patch of the scale subresource, so the RBAC needs {@code patch} there and no
+     * {@code update} (the client's own {@code scale(n)} replaces the object with a PUT, then reads
+     * the whole resource).
+     */
+    private void patchReplicas(String name, int replicas) {
+        ResourceDefinitionContext ctx = target.context();
+        String base = client.getMasterUrl().toString().replaceAll("/+$", "");
+        String path =
+                (ctx.getGroup().isEmpty() ? "/api/" : "/apis/" + ctx.getGroup() + "/")
+                        + ctx.getVersion()
+                        + "/namespaces/"
+                        + target.namespace
+                        + "/"
+                        + ctx.getPlural()
+                        + "/"
+                        + name
+                        + "/scale";
+        HttpRequest request =
+                client.getHttpClient()
+                        .newHttpRequestBuilder()
+                        .uri(base + path)
+                        .patch(
+                                "application/merge-patch+json",
+                                "{\"spec\":{\"replicas\":" + replicas + "}}")
+                        .build();
+        HttpResponse<String> response;
+        try {
+            response =
+                    client.getHttpClient()
+                            .sendAsync(request, String.class)
+                            .get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while scaling " + name, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(
+                    "PATCH " + path + " failed: " + (e.getCause() != null ? e.getCause() : e), e);
+        }
+        if (!response.isSuccessful()) {
+            throw new IllegalStateException(
+                    "PATCH "
+                            + path
+                            + " answered "
+                            + response.code()
+                            + (response.code() == 403
+                                    ? " (forbidden: grant patch on the scale subresource)"
+                                    : "")
+                            + ": "
+                            + abbreviate(response.body()));
+        }
+    }
+
+    private static String abbreviate(String body) {
+        if (body == null) {
+            return "";
+        }
+        return body.length() <= 300 ? body : body.substring(0, 300) + "...";
     }
 
     @Override

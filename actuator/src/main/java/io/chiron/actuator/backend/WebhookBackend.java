@@ -4,13 +4,21 @@ import io.chiron.records.FleetCommand;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,9 +27,9 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Posts each command as JSON to a webhook, with an {@code Idempotency-Key} (the command id) so a
  * receiver can drop a repeat, the credential from an environment variable or a mounted file (never
- * logged), connect and request timeouts, and retries with exponential backoff and full jitter on
- * network errors, timeouts, 429 and 5xx. Other 4xx answers fail at once: asking again would not
- * help.
+ * logged), TLS with the JVM's trust store or a given CA file, connect and request timeouts, and
+ * retries with exponential backoff and full jitter on network errors, timeouts, 429 and 5xx. Other
+ * 4xx answers fail at once: asking again would not help.
  */
 public final class WebhookBackend implements CommandBackend {
     private final WebhookTarget target;
@@ -46,8 +54,38 @@ public final class WebhookBackend implements CommandBackend {
         }
         this.target = target;
         this.sleeper = sleeper;
-        this.http = HttpClient.newBuilder().connectTimeout(target.connectTimeout).build();
+        HttpClient.Builder http = HttpClient.newBuilder().connectTimeout(target.connectTimeout);
+        if (target.caFile != null) {
+            http.sslContext(trusting(Path.of(target.caFile)));
+        }
+        this.http = http.build();
         this.credential = credential(target);
+    }
+
+    /** TLS that trusts the certificate authorities in a PEM file, and only those. */
+    static SSLContext trusting(Path pem) {
+        try (InputStream in = Files.newInputStream(pem)) {
+            KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+            store.load(null, null);
+            int n = 0;
+            for (Certificate cert :
+                    CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                store.setCertificateEntry("ca-" + n++, cert);
+            }
+            if (n == 0) {
+                throw new IllegalArgumentException(
+                        "the webhook CA file " + pem + " holds no PEM certificate");
+            }
+            TrustManagerFactory trust =
+                    TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store);
+            SSLContext tls = SSLContext.getInstance("TLS");
+            tls.init(null, trust.getTrustManagers(), null);
+            return tls;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new IllegalArgumentException(
+                    "cannot read the webhook CA file " + pem + ": " + e.getMessage(), e);
+        }
     }
 
     private static String credential(WebhookTarget t) {

@@ -19,6 +19,12 @@ public final class WebhookTarget implements Serializable {
     /** File holding the header's value (a mounted secret); never logged. */
     public String authFile = null;
 
+    /**
+     * PEM file of the certificate authorities to trust for an https URL (a private CA); null: the
+     * JVM's default trust store.
+     */
+    public String caFile = null;
+
     public Duration connectTimeout = Duration.ofSeconds(5);
     public Duration requestTimeout = Duration.ofSeconds(10);
 

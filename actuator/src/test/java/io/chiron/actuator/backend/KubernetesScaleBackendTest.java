@@ -3,15 +3,26 @@ package io.chiron.actuator.backend;
 import io.chiron.records.InstanceRole;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @EnableKubernetesMockClient(crud = true)
 class KubernetesScaleBackendTest {
     KubernetesClient client;
+    KubernetesMockServer server;
     private KubernetesScaleBackend backend;
 
     private KubernetesTarget target(String apiVersion, String kind) {
@@ -92,6 +104,49 @@ class KubernetesScaleBackendTest {
                                 .getMetadata()
                                 .getResourceVersion())
                 .isEqualTo(generation);
+    }
+
+    @Test
+    void needsOnlyGetAndPatchOnTheScaleSubresourceWhichTheShippedRoleGrants() throws Exception {
+        // What the least-privilege Role in deploy/kubernetes/actuator-rbac.yaml grants.
+        while (server.getRequestCount() > 0 && server.takeRequest(0, TimeUnit.SECONDS) != null) {
+            // Drop the set-up's requests.
+        }
+        int before = server.getRequestCount();
+        backend.apply(Commands.replicas("c1", InstanceRole.BATCH, 5));
+        backend.apply(Commands.replicas("c1", InstanceRole.BATCH, 5));
+        List<String> requests = new ArrayList<>();
+        for (int i = before; i < server.getRequestCount(); i++) {
+            RecordedRequest r = server.takeRequest(1, TimeUnit.SECONDS);
+            requests.add(r.getMethod() + " " + r.getPath());
+        }
+        String scale = "/apis/apps/v1/namespaces/serving/deployments/llama3-8b-batch/scale";
+        assertThat(requests).containsExactly("GET " + scale, "PATCH " + scale, "GET " + scale);
+
+        // The shipped Role allows exactly these, for the three roles' resources, and no more.
+        Role role;
+        try (var in =
+                Files.newInputStream(Path.of("..", "deploy", "kubernetes", "actuator-rbac.yaml"))) {
+            List<HasMetadata> manifests = client.load(in).items();
+            role =
+                    manifests.stream()
+                            .filter(Role.class::isInstance)
+                            .map(Role.class::cast)
+                            .findFirst()
+                            .orElseThrow();
+        }
+        assertThat(role.getMetadata().getNamespace()).isEqualTo("serving");
+        assertThat(role.getRules()).hasSize(1);
+        PolicyRule rule = role.getRules().get(0);
+        assertThat(rule.getApiGroups()).containsExactly("apps");
+        assertThat(rule.getResources()).containsExactly("deployments/scale");
+        assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "patch");
+        KubernetesTarget defaults = new KubernetesTarget();
+        assertThat(rule.getResourceNames())
+                .containsExactlyInAnyOrder(
+                        Arrays.stream(InstanceRole.values())
+                                .map(r -> defaults.resourceName("llama3-8b", r.name()))
+                                .toArray(String[]::new));
     }
 
     @Test

@@ -3,17 +3,24 @@ package io.chiron.actuator.backend;
 import io.chiron.records.InstanceRole;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,31 +48,32 @@ class WebhookBackendTest {
     @BeforeEach
     void start() throws Exception {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext(
-                "/commands",
-                exchange -> {
-                    keys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
-                    auths.add(exchange.getRequestHeaders().getFirst("Authorization"));
-                    bodies.add(new ObjectMapper().readValue(exchange.getRequestBody(), Map.class));
-                    if (hang) {
-                        try {
-                            release.await(10, TimeUnit.SECONDS); // longer than the client's timeout
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }
-                    int status;
-                    synchronized (statuses) {
-                        status = statuses.isEmpty() ? 200 : statuses.poll();
-                    }
-                    byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
-                    exchange.sendResponseHeaders(status, answer.length);
-                    exchange.getResponseBody().write(answer);
-                    exchange.close();
-                });
+        server.createContext("/commands", handler);
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
     }
+
+    private final HttpHandler handler =
+            exchange -> {
+                keys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+                auths.add(exchange.getRequestHeaders().getFirst("Authorization"));
+                bodies.add(new ObjectMapper().readValue(exchange.getRequestBody(), Map.class));
+                if (hang) {
+                    try {
+                        release.await(10, TimeUnit.SECONDS); // longer than the client's timeout
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                int status;
+                synchronized (statuses) {
+                    status = statuses.isEmpty() ? 200 : statuses.poll();
+                }
+                byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(status, answer.length);
+                exchange.getResponseBody().write(answer);
+                exchange.close();
+            };
 
     @AfterEach
     void stop() {
@@ -153,5 +161,92 @@ class WebhookBackendTest {
         assertThatThrownBy(
                         () -> backend(t).apply(Commands.replicas("cmd-5", InstanceRole.BATCH, 3)))
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cret"));
+    }
+
+    @Test
+    void speaksTlsToAServerSignedByTheGivenAuthority(@TempDir Path dir) throws Exception {
+        // A self-signed certificate for 127.0.0.1, made with the JDK's keytool.
+        Path keystore = dir.resolve("server.p12");
+        Path ca = dir.resolve("ca.pem");
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "webhook",
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "san=ip:127.0.0.1",
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit");
+        keytool(
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "webhook",
+                "-keystore",
+                keystore.toString(),
+                "-storepass",
+                "changeit",
+                "-file",
+                ca.toString());
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keystore)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        KeyManagerFactory identity = KeyManagerFactory.getInstance("SunX509");
+        identity.init(store, "changeit".toCharArray());
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(identity.getKeyManagers(), null, null);
+        HttpsServer https =
+                HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        https.createContext("/commands", handler);
+        https.start();
+        try {
+            WebhookTarget t = target();
+            t.url = "https://127.0.0.1:" + https.getAddress().getPort() + "/commands";
+            t.attempts = 1;
+            // Not in the JVM's trust store: refused.
+            assertThatThrownBy(() -> backend(t).apply(Commands.batchSize("cmd-6", "i-1", 8)))
+                    .hasMessageContaining("SSLHandshakeException");
+            assertThat(keys).isEmpty();
+            // Trusted through the CA file: delivered.
+            t.caFile = ca.toString();
+            assertThat(backend(t).apply(Commands.batchSize("cmd-6", "i-1", 8)))
+                    .contains("HTTP 200");
+            assertThat(keys).containsExactly("cmd-6");
+        } finally {
+            https.stop(0);
+        }
+    }
+
+    @Test
+    void namesAnUnreadableCaFile(@TempDir Path dir) throws Exception {
+        Path notPem = dir.resolve("ca.pem");
+        Files.writeString(notPem, "not a certificate");
+        WebhookTarget t = target();
+        t.caFile = notPem.toString();
+        assertThatThrownBy(() -> backend(t))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("webhook CA file " + notPem);
+    }
+
+    private static void keytool(String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isZero();
     }
 }

@@ -9,7 +9,9 @@ import io.chiron.policy.ChironConfig;
 import io.chiron.policy.ChironPolicy;
 import io.chiron.policy.profile.GpuProfile;
 import io.chiron.policy.profile.LatencyModel;
+import io.chiron.records.ActuationResult;
 import io.chiron.records.AvroSerializer;
+import io.chiron.records.FleetCommand;
 import io.chiron.records.InstanceHeartbeat;
 import io.chiron.records.RequestEvent;
 import io.chiron.records.ScalingDecision;
@@ -91,7 +93,11 @@ public final class Replay {
     }
 
     /** What a Flink replay produced, and how often its tasks were restarted. */
-    public record FlinkRun(List<ScalingDecision> decisions, int restarts) {}
+    public record FlinkRun(
+            List<ScalingDecision> decisions,
+            List<FleetCommand> commands,
+            List<ActuationResult> actuations,
+            int restarts) {}
 
     /**
      * @param overrides job options on top of the replay's own (for example a forced failure)
@@ -120,11 +126,11 @@ public final class Replay {
                 throw new IllegalStateException(
                         "the replay job failed", result.getSerializedThrowable().orElse(null));
             }
+            String bs = stack.bootstrapServers();
             return new FlinkRun(
-                    TopicReader.readAll(
-                            stack.bootstrapServers(),
-                            Topic.DECISIONS.defaultName(),
-                            ScalingDecision.class),
+                    TopicReader.readAll(bs, Topic.DECISIONS.defaultName(), ScalingDecision.class),
+                    TopicReader.readAll(bs, Topic.COMMANDS.defaultName(), FleetCommand.class),
+                    TopicReader.readAll(bs, Topic.ACTUATIONS.defaultName(), ActuationResult.class),
                     stack.flink().maxAttemptNumber(job));
         }
     }
