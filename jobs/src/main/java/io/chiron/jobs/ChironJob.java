@@ -13,11 +13,13 @@ import io.chiron.jobs.functions.InstanceAggregate;
 import io.chiron.jobs.functions.LateRecords;
 import io.chiron.jobs.functions.LocalAutoscalerFunction;
 import io.chiron.jobs.functions.PoolAggregate;
+import io.chiron.jobs.functions.PreAggregate;
 import io.chiron.jobs.functions.RawRecordDeserializer;
 import io.chiron.jobs.functions.SlidingSignals;
 import io.chiron.jobs.records.KafkaRecord;
 import io.chiron.jobs.records.PoolInput;
 import io.chiron.jobs.records.Telemetry;
+import io.chiron.jobs.types.RecordSerializers;
 import io.chiron.jobs.types.StateSerializers;
 import io.chiron.policy.ChironConfig;
 import io.chiron.records.ActuationResult;
@@ -31,7 +33,6 @@ import io.chiron.records.ScalingDecision;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FilterFunction;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -76,9 +77,9 @@ public final class ChironJob {
             DataStream<DeadLetter> lateRecords) {}
 
     static final OutputTag<Telemetry> LATE_TELEMETRY =
-            new OutputTag<>("late-telemetry", TypeInformation.of(Telemetry.class));
+            new OutputTag<>("late-telemetry", RecordSerializers.TELEMETRY);
     static final OutputTag<PoolInput> LATE_POOL_INPUT =
-            new OutputTag<>("late-pool-input", TypeInformation.of(PoolInput.class));
+            new OutputTag<>("late-pool-input", RecordSerializers.POOL_INPUT);
 
     /**
      * Builds signals and decisions from telemetry streams that carry event-time timestamps and
@@ -93,20 +94,20 @@ public final class ChironJob {
         int expectedHeartbeats =
                 (int) (window.toMillis() / Math.max(1, policy.heartbeatInterval.toMillis()));
 
+        long bucketMs = conf.get(JobOptions.QUEUE_BUCKET).toMillis();
+        SingleOutputStreamOperator<Telemetry> partials =
+                requests.transform(
+                                "pre-aggregate requests",
+                                RecordSerializers.TELEMETRY,
+                                new PreAggregate(window.toMillis(), bucketMs))
+                        .uid("pre-aggregate-requests");
         DataStream<Telemetry> telemetry =
                 heartbeats
                         .map(Telemetry::of)
-                        .returns(Telemetry.class)
+                        .returns(RecordSerializers.TELEMETRY)
                         .name("heartbeat as telemetry")
                         .uid("heartbeat-telemetry")
-                        .union(
-                                requests.filter(e -> e.getInstanceId() != null)
-                                        .name("events on instances")
-                                        .uid("instance-events")
-                                        .map(Telemetry::of)
-                                        .returns(Telemetry.class)
-                                        .name("event as telemetry")
-                                        .uid("event-telemetry"));
+                        .union(partials);
 
         SingleOutputStreamOperator<InstanceSignal> instanceSignals =
                 telemetry
@@ -123,18 +124,13 @@ public final class ChironJob {
                         .name("per-instance windows")
                         .uid("instance-windows");
 
-        long bucketMs = conf.get(JobOptions.QUEUE_BUCKET).toMillis();
         SingleOutputStreamOperator<PoolSignal> poolSignals =
                 instanceSignals
                         .map(PoolInput::of)
-                        .returns(PoolInput.class)
+                        .returns(RecordSerializers.POOL_INPUT)
                         .name("signal as pool input")
                         .uid("signal-pool-input")
-                        .union(
-                                requests.map(PoolInput::of)
-                                        .returns(PoolInput.class)
-                                        .name("event as pool input")
-                                        .uid("event-pool-input"))
+                        .union(partials.getSideOutput(PreAggregate.POOL_PARTIALS))
                         .keyBy(PoolInput::model)
                         .window(TumblingEventTimeWindows.of(window))
                         .sideOutputLateData(LATE_POOL_INPUT)

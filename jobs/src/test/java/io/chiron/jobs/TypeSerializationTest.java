@@ -1,15 +1,22 @@
 package io.chiron.jobs;
 
+import io.chiron.jobs.records.PoolInput;
+import io.chiron.jobs.records.Telemetry;
+import io.chiron.jobs.types.RecordSerializers;
 import io.chiron.jobs.types.StateSerializers;
 import io.chiron.policy.ChironConfig;
 import io.chiron.policy.global.PoolState;
 import io.chiron.policy.local.LocalState;
 import io.chiron.policy.signals.InstanceWindow;
+import io.chiron.policy.signals.PoolBook;
+import io.chiron.policy.signals.PoolWindow;
 import io.chiron.records.InstanceHeartbeat;
 import io.chiron.records.RequestEvent;
+import io.chiron.records.RequestEventType;
 
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.api.java.typeutils.PojoTypeInfo;
@@ -87,5 +94,36 @@ class TypeSerializationTest {
                 serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
         assertThat(back.toSignal(0, 5_000)).isEqualTo(w.toSignal(0, 5_000));
         assertThat(serializer.copy(w).toSignal(0, 5_000)).isEqualTo(w.toSignal(0, 5_000));
+    }
+
+    private static <T> T roundTrip(TypeSerializer<T> serializer, T value) throws Exception {
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        serializer.serialize(value, out);
+        return serializer.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+    }
+
+    @Test
+    void theInternalRecordsRoundTripInEachOfTheirForms() throws Exception {
+        var telemetry = RecordSerializers.TELEMETRY.createSerializer(new SerializerConfigImpl());
+        var hb = io.chiron.jobs.functions.DecodeFunctionTest.heartbeat().build();
+        assertThat(roundTrip(telemetry, Telemetry.of(hb)).heartbeat).isEqualTo(hb);
+        RequestEvent e =
+                io.chiron.jobs.functions.PreAggregateTest.event(
+                        RequestEventType.FINISHED, "i-1", 1_000, 300);
+        assertThat(roundTrip(telemetry, Telemetry.of(e)).request).isEqualTo(e);
+        InstanceWindow partial = new InstanceWindow();
+        partial.add(e);
+        assertThat(roundTrip(telemetry, Telemetry.of(partial)).partial.toSignal(0, 5_000))
+                .isEqualTo(partial.toSignal(0, 5_000));
+        // Each thread gets its own: the Avro codecs inside reuse their buffers.
+        assertThat(telemetry.duplicate()).isNotSameAs(telemetry);
+
+        var pool = RecordSerializers.POOL_INPUT.createSerializer(new SerializerConfigImpl());
+        assertThat(roundTrip(pool, PoolInput.of(e)).request).isEqualTo(e);
+        PoolWindow pw = new PoolWindow();
+        pw.add(e, 60_000);
+        PoolInput back = roundTrip(pool, PoolInput.of(pw));
+        assertThat(new PoolBook().apply(back.partial, 0, 5_000))
+                .isEqualTo(new PoolBook().apply(pw, 0, 5_000));
     }
 }

@@ -19,6 +19,8 @@ public final class InstanceAggregate
     public InstanceWindow add(Telemetry t, InstanceWindow acc) {
         if (t.heartbeat != null) {
             acc.add(t.heartbeat);
+        } else if (t.partial != null) {
+            acc.merge(t.partial);
         } else {
             acc.add(t.request);
         }

@@ -1,16 +1,22 @@
 package io.chiron.jobs.functions;
 
+import io.chiron.jobs.records.PoolInput;
+import io.chiron.jobs.records.Telemetry;
+import io.chiron.policy.signals.InstanceWindow;
+import io.chiron.policy.signals.PoolWindow;
 import io.chiron.records.AvroCodec;
 import io.chiron.records.AvroTrust;
 import io.chiron.records.DeadLetter;
 
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 import org.apache.avro.specific.SpecificRecord;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -34,12 +40,36 @@ public final class LateRecords<T> extends ProcessFunction<T, DeadLetter> {
     }
 
     @Override
-    public void processElement(T value, Context ctx, Collector<DeadLetter> out) {
+    public void processElement(T value, Context ctx, Collector<DeadLetter> out) throws IOException {
         late.inc();
-        SpecificRecord record = unwrap(value);
-        @SuppressWarnings("unchecked")
-        AvroCodec<SpecificRecord> codec = AvroCodec.of((Class<SpecificRecord>) record.getClass());
         long ts = ctx.timestamp() == null ? 0 : ctx.timestamp();
+        String reason =
+                "late: event time "
+                        + ts
+                        + " behind the watermark "
+                        + ctx.timerService().currentWatermark()
+                        + "; its window had closed";
+        byte[] bytes;
+        Object partial = partial(value);
+        if (partial != null) {
+            // A partial window sent from a source that was idle, then came back behind the
+            // others: its events are counted in it, and kept in its binary form.
+            DataOutputSerializer buffer = new DataOutputSerializer(256);
+            if (partial instanceof InstanceWindow w) {
+                w.writeTo(buffer);
+                reason += " (a partial window of instance " + w.instanceId() + ")";
+            } else {
+                ((PoolWindow) partial).writeTo(buffer);
+                reason += " (a partial pool window)";
+            }
+            bytes = buffer.getCopyOfBuffer();
+        } else {
+            SpecificRecord record = unwrap(value);
+            @SuppressWarnings("unchecked")
+            AvroCodec<SpecificRecord> codec =
+                    AvroCodec.of((Class<SpecificRecord>) record.getClass());
+            bytes = codec.encode(record);
+        }
         out.collect(
                 DeadLetter.newBuilder()
                         .setSourceTopic(topic)
@@ -47,22 +77,27 @@ public final class LateRecords<T> extends ProcessFunction<T, DeadLetter> {
                         .setOffset(-1)
                         .setTsMs(ts)
                         .setKey(null)
-                        .setValue(ByteBuffer.wrap(codec.encode(record)))
-                        .setReason(
-                                "late: event time "
-                                        + ts
-                                        + " behind the watermark "
-                                        + ctx.timerService().currentWatermark()
-                                        + "; its window had closed")
+                        .setValue(ByteBuffer.wrap(bytes))
+                        .setReason(reason)
                         .setError(null)
                         .build());
     }
 
+    private static Object partial(Object value) {
+        if (value instanceof Telemetry t) {
+            return t.partial;
+        }
+        if (value instanceof PoolInput p) {
+            return p.partial;
+        }
+        return null;
+    }
+
     private static SpecificRecord unwrap(Object value) {
-        if (value instanceof io.chiron.jobs.records.Telemetry t) {
+        if (value instanceof Telemetry t) {
             return t.heartbeat != null ? t.heartbeat : t.request;
         }
-        if (value instanceof io.chiron.jobs.records.PoolInput p) {
+        if (value instanceof PoolInput p) {
             return p.signal != null ? p.signal : p.request;
         }
         return (SpecificRecord) value;

@@ -26,6 +26,8 @@ public final class PoolAggregate implements AggregateFunction<PoolInput, PoolWin
     public PoolWindow add(PoolInput in, PoolWindow acc) {
         if (in.signal != null) {
             acc.add(in.signal, expectedHeartbeats);
+        } else if (in.partial != null) {
+            acc.merge(in.partial);
         } else {
             acc.add(in.request, bucketMs);
         }

@@ -1,11 +1,18 @@
 package io.chiron.jobs.records;
 
+import io.chiron.policy.signals.PoolWindow;
 import io.chiron.records.InstanceSignal;
 import io.chiron.records.RequestEvent;
 
-/** One input of a pool window: an instance signal or a request event (exactly one is set). */
-public class PoolInput {
+/**
+ * One input of a pool window, exactly one field set: an instance signal; a partial window of the
+ * pool's request events, aggregated before the shuffle by {@link
+ * io.chiron.jobs.functions.PreAggregate}; or a request event that came too late for its partial.
+ * Shipped with {@link io.chiron.jobs.types.RecordSerializers#POOL_INPUT}.
+ */
+public final class PoolInput {
     public InstanceSignal signal;
+    public PoolWindow partial;
     public RequestEvent request;
 
     public PoolInput() {}
@@ -16,6 +23,12 @@ public class PoolInput {
         return p;
     }
 
+    public static PoolInput of(PoolWindow partial) {
+        PoolInput p = new PoolInput();
+        p.partial = partial;
+        return p;
+    }
+
     public static PoolInput of(RequestEvent e) {
         PoolInput p = new PoolInput();
         p.request = e;
@@ -23,6 +36,9 @@ public class PoolInput {
     }
 
     public String model() {
-        return signal != null ? signal.getModel() : request.getModel();
+        if (signal != null) {
+            return signal.getModel();
+        }
+        return partial != null ? partial.model() : request.getModel();
     }
 }

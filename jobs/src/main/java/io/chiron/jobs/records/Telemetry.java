@@ -1,11 +1,18 @@
 package io.chiron.jobs.records;
 
+import io.chiron.policy.signals.InstanceWindow;
 import io.chiron.records.InstanceHeartbeat;
 import io.chiron.records.RequestEvent;
 
-/** One telemetry record of an instance: a heartbeat or a request event (exactly one is set). */
-public class Telemetry {
+/**
+ * One input of an instance window, exactly one field set: a heartbeat; a partial window of the
+ * instance's request events, aggregated before the shuffle by {@link
+ * io.chiron.jobs.functions.PreAggregate}; or a request event that came too late for its partial.
+ * Shipped with {@link io.chiron.jobs.types.RecordSerializers#TELEMETRY}.
+ */
+public final class Telemetry {
     public InstanceHeartbeat heartbeat;
+    public InstanceWindow partial;
     public RequestEvent request;
 
     public Telemetry() {}
@@ -16,6 +23,12 @@ public class Telemetry {
         return t;
     }
 
+    public static Telemetry of(InstanceWindow partial) {
+        Telemetry t = new Telemetry();
+        t.partial = partial;
+        return t;
+    }
+
     public static Telemetry of(RequestEvent e) {
         Telemetry t = new Telemetry();
         t.request = e;
@@ -23,6 +36,9 @@ public class Telemetry {
     }
 
     public String instanceId() {
-        return heartbeat != null ? heartbeat.getInstanceId() : request.getInstanceId();
+        if (heartbeat != null) {
+            return heartbeat.getInstanceId();
+        }
+        return partial != null ? partial.instanceId() : request.getInstanceId();
     }
 }

@@ -1,15 +1,13 @@
 package io.chiron.policy.signals;
 
-import org.HdrHistogram.Histogram;
-
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 
 /**
  * Helpers for the compact binary form of the window accumulators, which the Flink job keeps in
- * state (through a serializer of its own, not Kryo) and checkpoints.
+ * state (through a serializer of its own, not Kryo) and checkpoints. Latency sketches write
+ * themselves: {@link LatencySketch#writeTo}.
  */
 final class Binary {
     private Binary() {}
@@ -23,25 +21,6 @@ final class Binary {
 
     static String readString(DataInput in) throws IOException {
         return in.readBoolean() ? in.readUTF() : null;
-    }
-
-    static void writeHistogram(DataOutput out, Histogram h) throws IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
-        int length = h.encodeIntoCompressedByteBuffer(buffer);
-        out.writeInt(length);
-        out.write(buffer.array(), 0, length);
-    }
-
-    static Histogram readHistogram(DataInput in) throws IOException {
-        byte[] bytes = new byte[in.readInt()];
-        in.readFully(bytes);
-        try {
-            Histogram h = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(bytes), 0);
-            h.setAutoResize(true);
-            return h;
-        } catch (java.util.zip.DataFormatException e) {
-            throw new IOException("corrupt histogram in state", e);
-        }
     }
 
     static void writeInts(DataOutput out, int[] a) throws IOException {

@@ -7,8 +7,6 @@ import io.chiron.records.InstanceState;
 import io.chiron.records.RequestClass;
 import io.chiron.records.RequestEvent;
 
-import org.HdrHistogram.Histogram;
-
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -45,10 +43,11 @@ public final class InstanceWindow implements Serializable {
     private int sloMetInteractive;
     private int completionsBatch;
     private int sloMetBatch;
-    // Iteration latency in microseconds, one count per decode step.
-    private Histogram itlMicros = Percentiles.newHistogram();
-    private Histogram ttftMs = Percentiles.newHistogram();
-    private Histogram queueWaitMs = Percentiles.newHistogram();
+    // Iteration latency in microseconds, one count per decode step. Each sketch is null until its
+    // first value: most windows of a pre-aggregated partial need one or two of the three.
+    private LatencySketch itlMicros = new LatencySketch();
+    private LatencySketch ttftMs = new LatencySketch();
+    private LatencySketch queueWaitMs = new LatencySketch();
 
     public void add(InstanceHeartbeat hb) {
         identify(hb.getInstanceId(), hb.getModel());
@@ -71,7 +70,7 @@ public final class InstanceWindow implements Serializable {
         outputTokens += hb.getOutputTokens();
         prefillTokens += hb.getPrefillTokens();
         if (hb.getDecodeSteps() > 0) {
-            itlMicros.recordValueWithCount(
+            itlMicros.record(
                     Math.max(1, Math.round(hb.getItlMeanMs() * 1000)), hb.getDecodeSteps());
         }
     }
@@ -84,7 +83,7 @@ public final class InstanceWindow implements Serializable {
         switch (e.getType()) {
             case STARTED -> {
                 started++;
-                queueWaitMs.recordValue(Math.max(0, e.getQueueWaitMs()));
+                queueWaitMs.record(e.getQueueWaitMs(), 1);
             }
             case FINISHED -> {
                 completions++;
@@ -93,7 +92,7 @@ public final class InstanceWindow implements Serializable {
                     completionsInteractive++;
                     sloMetInteractive += met ? 1 : 0;
                     if (e.getTtftMs() != null) {
-                        ttftMs.recordValue(Math.max(0, e.getTtftMs()));
+                        ttftMs.record(e.getTtftMs(), 1);
                     }
                 } else {
                     completionsBatch++;
@@ -130,9 +129,9 @@ public final class InstanceWindow implements Serializable {
         sloMetInteractive += other.sloMetInteractive;
         completionsBatch += other.completionsBatch;
         sloMetBatch += other.sloMetBatch;
-        itlMicros.add(other.itlMicros);
-        ttftMs.add(other.ttftMs);
-        queueWaitMs.add(other.queueWaitMs);
+        itlMicros.merge(other.itlMicros);
+        ttftMs.merge(other.ttftMs);
+        queueWaitMs.merge(other.queueWaitMs);
     }
 
     private void identify(String id, String model) {
@@ -142,7 +141,7 @@ public final class InstanceWindow implements Serializable {
         }
     }
 
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
 
     /** Writes the accumulator in its compact binary form (for Flink state). */
     public void writeTo(DataOutput out) throws IOException {
@@ -174,9 +173,9 @@ public final class InstanceWindow implements Serializable {
         out.writeLong(decodeSteps);
         out.writeLong(outputTokens);
         out.writeLong(prefillTokens);
-        Binary.writeHistogram(out, itlMicros);
-        Binary.writeHistogram(out, ttftMs);
-        Binary.writeHistogram(out, queueWaitMs);
+        itlMicros.writeTo(out);
+        ttftMs.writeTo(out);
+        queueWaitMs.writeTo(out);
     }
 
     /** Reads what {@link #writeTo} wrote. */
@@ -205,9 +204,9 @@ public final class InstanceWindow implements Serializable {
         w.decodeSteps = in.readLong();
         w.outputTokens = in.readLong();
         w.prefillTokens = in.readLong();
-        w.itlMicros = Binary.readHistogram(in);
-        w.ttftMs = Binary.readHistogram(in);
-        w.queueWaitMs = Binary.readHistogram(in);
+        w.itlMicros = LatencySketch.readFrom(in);
+        w.ttftMs = LatencySketch.readFrom(in);
+        w.queueWaitMs = LatencySketch.readFrom(in);
         return w;
     }
 
@@ -238,9 +237,9 @@ public final class InstanceWindow implements Serializable {
                 .setRunningBatch(runningBatch)
                 .setKvUtilMean(heartbeats == 0 ? 0 : kvUtilSum / heartbeats)
                 .setItlSloMs(itlSloMs)
-                .setItlP50Ms(Percentiles.at(itlMicros, 50, 1000))
-                .setItlP95Ms(Percentiles.at(itlMicros, 95, 1000))
-                .setItlP99Ms(Percentiles.at(itlMicros, 99, 1000))
+                .setItlP50Ms(itlMicros.at(50, 1000))
+                .setItlP95Ms(itlMicros.at(95, 1000))
+                .setItlP99Ms(itlMicros.at(99, 1000))
                 .setDecodeSteps(decodeSteps)
                 .setOutputTokens(outputTokens)
                 .setOutputTokensPerS(outputTokens / seconds)
@@ -251,10 +250,10 @@ public final class InstanceWindow implements Serializable {
                 .setSloMetInteractive(sloMetInteractive)
                 .setCompletionsBatch(completionsBatch)
                 .setSloMetBatch(sloMetBatch)
-                .setQueueWaitP95Ms(Percentiles.at(queueWaitMs, 95, 1))
-                .setTtftP50Ms(Percentiles.at(ttftMs, 50, 1))
-                .setTtftP95Ms(Percentiles.at(ttftMs, 95, 1))
-                .setTtftP99Ms(Percentiles.at(ttftMs, 99, 1))
+                .setQueueWaitP95Ms(queueWaitMs.at(95, 1))
+                .setTtftP50Ms(ttftMs.at(50, 1))
+                .setTtftP95Ms(ttftMs.at(95, 1))
+                .setTtftP99Ms(ttftMs.at(99, 1))
                 .build();
     }
 }

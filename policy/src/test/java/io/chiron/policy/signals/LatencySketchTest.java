@@ -1,0 +1,106 @@
+package io.chiron.policy.signals;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.Size;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class LatencySketchTest {
+    private static final double[] PERCENTILES = {50, 95, 99};
+
+    private static double[] percentiles(LatencySketch s) {
+        double[] p = new double[PERCENTILES.length];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = s.at(PERCENTILES[i], 1);
+        }
+        return p;
+    }
+
+    private static LatencySketch roundTrip(LatencySketch s) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        s.writeTo(new DataOutputStream(bytes));
+        return LatencySketch.readFrom(
+                new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())));
+    }
+
+    /**
+     * However the values are split into partial sketches (pre-aggregated per subtask, merged per
+     * window, some shipped before a checkpoint), the merged percentiles are those of one
+     * HdrHistogram holding them all.
+     */
+    @Property(tries = 200, seed = "42")
+    void mergedPartialsAnswerAsOneHistogram(
+            @ForAll @Size(min = 1, max = 400) List<@LongRange(min = 0, max = 120_000) Long> values,
+            @ForAll @IntRange(min = 1, max = 9) int parts,
+            @ForAll boolean shipPartials)
+            throws IOException {
+        Histogram reference = new Histogram(2);
+        reference.setAutoResize(true);
+        List<LatencySketch> partials = new ArrayList<>();
+        for (int k = 0; k < parts; k++) {
+            partials.add(new LatencySketch());
+        }
+        for (int i = 0; i < values.size(); i++) {
+            reference.recordValue(values.get(i));
+            partials.get(i % parts).record(values.get(i), 1);
+        }
+        LatencySketch merged = new LatencySketch();
+        for (LatencySketch p : partials) {
+            merged.merge(shipPartials ? roundTrip(p) : p);
+        }
+        assertThat(merged.totalCount()).isEqualTo(values.size());
+        for (double p : PERCENTILES) {
+            assertThat(merged.at(p, 1)).as("p%s", p).isEqualTo(reference.getValueAtPercentile(p));
+        }
+        // Merging left the partials as they were.
+        assertThat(partials.stream().mapToLong(LatencySketch::totalCount).sum())
+                .isEqualTo(values.size());
+    }
+
+    @Test
+    void aFewValuesTravelAsThemselvesAndManyAsAHistogram() throws IOException {
+        LatencySketch few = new LatencySketch();
+        few.record(120, 3);
+        few.record(4_000, 1);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        few.writeTo(new DataOutputStream(bytes));
+        // Tag, count and two (value, count) pairs: no histogram array.
+        assertThat(bytes.size()).isEqualTo(1 + 4 + 2 * 16);
+        assertThat(percentiles(roundTrip(few))).containsExactly(percentiles(few));
+
+        LatencySketch many = new LatencySketch();
+        for (int v = 0; v <= LatencySketch.MAX_RAW; v++) {
+            many.record(v * 10L, 2);
+        }
+        LatencySketch back = roundTrip(many);
+        assertThat(back.totalCount()).isEqualTo(2L * (LatencySketch.MAX_RAW + 1));
+        assertThat(percentiles(back)).containsExactly(percentiles(many));
+    }
+
+    @Test
+    void anEmptySketchAnswersZeroAndCorruptInputIsNamed() throws IOException {
+        assertThat(new LatencySketch().at(99, 1)).isZero();
+        assertThat(roundTrip(new LatencySketch()).totalCount()).isZero();
+        byte[] corrupt = {7};
+        assertThatThrownBy(
+                        () ->
+                                LatencySketch.readFrom(
+                                        new DataInputStream(new ByteArrayInputStream(corrupt))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("tag 7");
+    }
+}
