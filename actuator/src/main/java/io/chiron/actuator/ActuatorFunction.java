@@ -12,6 +12,8 @@ import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -155,6 +157,9 @@ public final class ActuatorFunction
         private final ListState<Long> times =
                 getRuntimeContext()
                         .getListState(new ListStateDescriptor<>("action-times", Types.LONG));
+        private final ValueState<Long> forgottenBefore =
+                getRuntimeContext()
+                        .getState(new ValueStateDescriptor<>("forgotten-before", Types.LONG));
 
         @Override
         public boolean handled(String decisionId) throws Exception {
@@ -201,6 +206,15 @@ public final class ActuatorFunction
             for (String id : old) {
                 handled.remove(id);
             }
+            List<String> oldTargets = new ArrayList<>();
+            for (var e : actions.entries()) {
+                if (e.getValue().tsMs < beforeMs) {
+                    oldTargets.add(e.getKey());
+                }
+            }
+            for (String target : oldTargets) {
+                actions.remove(target);
+            }
             List<Long> kept = new ArrayList<>();
             for (Long t : times.get()) {
                 if (t >= beforeMs) {
@@ -208,6 +222,13 @@ public final class ActuatorFunction
                 }
             }
             times.update(kept);
+            forgottenBefore.update(beforeMs);
+        }
+
+        @Override
+        public long forgottenBefore() throws Exception {
+            Long before = forgottenBefore.value();
+            return before == null ? 0 : before;
         }
     }
 }

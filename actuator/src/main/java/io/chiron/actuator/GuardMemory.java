@@ -21,6 +21,12 @@ public interface GuardMemory {
 
     void recordActionTime(long tsMs) throws Exception;
 
-    /** Forgets what is older than {@code beforeMs}, event time. */
+    /**
+     * Forgets handled decisions, last actions and action times older than {@code beforeMs}, event
+     * time, and remembers {@code beforeMs} as {@link #forgottenBefore()}.
+     */
     void forget(long beforeMs) throws Exception;
+
+    /** The {@code beforeMs} of the last {@link #forget}, 0 before the first. */
+    long forgottenBefore() throws Exception;
 }

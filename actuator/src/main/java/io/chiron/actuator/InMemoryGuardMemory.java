@@ -40,9 +40,23 @@ public final class InMemoryGuardMemory implements GuardMemory {
         times.add(tsMs);
     }
 
+    private long forgottenBefore;
+
     @Override
     public void forget(long beforeMs) {
         handled.values().removeIf(ts -> ts < beforeMs);
+        actions.values().removeIf(a -> a.tsMs < beforeMs);
         times.removeIf(ts -> ts < beforeMs);
+        forgottenBefore = beforeMs;
+    }
+
+    @Override
+    public long forgottenBefore() {
+        return forgottenBefore;
+    }
+
+    /** Handled decisions remembered: for tests of forgetting. */
+    int handledCount() {
+        return handled.size();
     }
 }

@@ -61,6 +61,29 @@ class SafetyGuardTest {
         assertThat(check(replicas("a", T, 2, 5)).reason()).contains("duplicate");
     }
 
+    /**
+     * The guard remembers handled decisions for as long as any rule looks back (10 minutes here)
+     * and sweeps them once an event-time minute, so memory stays bounded without a walk over every
+     * remembered decision per decision.
+     */
+    @Test
+    void remembersDecisionsForTheHorizonAndSweepsOnceAMinute() throws Exception {
+        for (int i = 0; i < 1_000; i++) {
+            check(batchSize("b" + i, T, "i" + i, 8));
+        }
+        assertThat(memory.handledCount()).isEqualTo(1_000);
+        // Nine minutes later the decisions are still remembered: a replay is a duplicate.
+        assertThat(check(batchSize("b7", T + 540_000, "i7", 8)).reason()).contains("duplicate");
+        // Eleven minutes later one sweep forgets the thousand; the next decisions of the same
+        // minute do not sweep again.
+        check(batchSize("late-1", T + 660_000, "i1", 8));
+        assertThat(memory.handledCount()).isEqualTo(1);
+        assertThat(memory.forgottenBefore()).isEqualTo(T + 60_000);
+        check(batchSize("late-2", T + 700_000, "i2", 8));
+        assertThat(memory.forgottenBefore()).isEqualTo(T + 60_000);
+        assertThat(memory.handledCount()).isEqualTo(2);
+    }
+
     @Test
     void rejectsReplicasOutsideTheRolesBounds() throws Exception {
         config.maxReplicas[InstanceRole.BATCH.ordinal()] = 8;

@@ -1,6 +1,8 @@
 package io.chiron.app;
 
+import io.chiron.app.bench.LatencyBench;
 import io.chiron.app.bench.PipelineBench;
+import io.chiron.app.bench.ScaleBench;
 import io.chiron.app.bench.SimulatorBench;
 
 import picocli.CommandLine.Command;
@@ -23,8 +25,10 @@ import java.util.concurrent.Callable;
         description = {
             "Runs the benchmarks on an embedded stack and prints a table: pipeline (the telemetry"
                     + " job against a plain Kafka consumer decoding the same records, parallelism 1"
-                    + " and 2), simulator (simulated seconds per wall second at 50 and 500"
-                    + " instances).",
+                    + " and 2), latency (window end to decision append under a steady live load of"
+                    + " half the job's capacity), scale (1k, 10k and 100k instances with 10k"
+                    + " request groups: records/s, live heap, checkpoint bytes per key), simulator"
+                    + " (simulated seconds per wall second at 50 and 500 instances).",
             "With --out DIR also writes DIR/bench.json."
         })
 final class BenchCommand implements Callable<Integer> {
@@ -37,19 +41,106 @@ final class BenchCommand implements Callable<Integer> {
     @Option(
             names = "--only",
             split = ",",
-            description = "Benchmarks to run: pipeline, simulator (default: all).")
+            description = "Benchmarks to run: pipeline, latency, scale, simulator (default: all).")
     List<String> only;
+
+    @Option(
+            names = "--latency-rate",
+            description =
+                    "Records/s of the latency benchmark's load (default: half the job's rate at"
+                            + " parallelism 1 from the pipeline benchmark of this run, else"
+                            + " 200000).")
+    Long latencyRate;
+
+    @Option(
+            names = "--latency-seconds",
+            defaultValue = "60",
+            description =
+                    "Measured seconds of the latency benchmark, after 20 s of warm-up (default"
+                            + " ${DEFAULT-VALUE}).")
+    int latencySeconds;
+
+    @Option(
+            names = "--scale-instances",
+            split = ",",
+            defaultValue = "1000,10000,100000",
+            description = "Fleet sizes of the scale benchmark (default ${DEFAULT-VALUE}).")
+    List<Integer> scaleInstances;
+
+    @Option(
+            names = "--scale-records",
+            defaultValue = "4000000",
+            description =
+                    "Records per fleet size in the scale benchmark (default ${DEFAULT-VALUE}).")
+    long scaleRecords;
 
     @Option(names = "--out", description = "Directory for bench.json.")
     Path out;
 
+    /** Median generator lag up to which a latency run counts as a steady load. */
+    private static final double STEADY_LAG_MS = 100;
+
+    private static Map<String, Object> latencyResult(
+            LatencyBench.Result l, boolean steady, PrintStream console) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("benchmark", "latency");
+        m.put("parallelism", 1);
+        m.put("target_records_per_s", l.recordsPerSecond());
+        m.put("sent_records_per_s", l.recordsSent() / l.seconds());
+        m.put("steady", steady);
+        m.put("instances", l.instances());
+        m.put("decisions", l.decisions());
+        m.put("decision_latency_p50_ms", l.p50Ms());
+        m.put("decision_latency_p99_ms", l.p99Ms());
+        m.put("decision_latency_max_ms", l.maxMs());
+        m.put("watermark_out_of_orderness_ms", l.outOfOrdernessMs());
+        for (var stage : l.stages().entrySet()) {
+            double[] sorted = stage.getValue();
+            boolean lag = stage.getKey().equals("generator_lag");
+            String key = lag ? stage.getKey() : stage.getKey() + "_latency";
+            double p50 = LatencyBench.percentile(sorted, 50);
+            double p99 = LatencyBench.percentile(sorted, 99);
+            m.put(key + "_p50_ms", p50);
+            m.put(key + "_p99_ms", p99);
+            if (lag) {
+                console.printf(
+                        "  generator behind the clock at %,d second starts: p50 %.0f ms, p99 %.0f"
+                                + " ms%n",
+                        sorted.length, p50, p99);
+            } else {
+                console.printf(
+                        "  %,d %ss: p50 %.0f ms, p99 %.0f ms after their window closed%n",
+                        sorted.length, stage.getKey().replace('_', ' '), p50, p99);
+            }
+        }
+        return m;
+    }
+
     @Override
     public Integer call() throws Exception {
-        List<String> run = only != null ? only : List.of("pipeline", "simulator");
+        List<String> all = List.of("pipeline", "latency", "scale", "simulator");
+        List<String> run = only != null ? only : all;
         for (String b : run) {
-            if (!List.of("pipeline", "simulator").contains(b)) {
+            if (!all.contains(b)) {
                 throw new IllegalArgumentException(
-                        "unknown benchmark '" + b + "' in --only; allowed: pipeline, simulator");
+                        "unknown benchmark '"
+                                + b
+                                + "' in --only; allowed: "
+                                + String.join(", ", all));
+            }
+        }
+        if (latencyRate != null && latencyRate < 1_000) {
+            throw new IllegalArgumentException(
+                    "--latency-rate must be >= 1000 records/s, was " + latencyRate);
+        }
+        if (latencySeconds < 10) {
+            throw new IllegalArgumentException(
+                    "--latency-seconds must be >= 10, was " + latencySeconds);
+        }
+        for (int n : scaleInstances) {
+            if (n < 1) {
+                throw new IllegalArgumentException(
+                        "--scale-instances must be positive counts, was " + scaleInstances);
             }
         }
         if (records < 10_000) {
@@ -91,6 +182,84 @@ final class BenchCommand implements Callable<Integer> {
                 console.printf(
                         "  parallelism %d: job %,.0f / raw %,.0f records/s = %.2f%n",
                         p, job, raw, job / raw);
+            }
+        }
+        Double jobRateP1 =
+                benchmarks.stream()
+                        .map(b -> (Map<?, ?>) b)
+                        .filter(b -> "pipeline".equals(b.get("benchmark")))
+                        .filter(b -> Integer.valueOf(1).equals(b.get("parallelism")))
+                        .map(b -> (Double) b.get("job_records_per_s"))
+                        .findFirst()
+                        .orElse(null);
+        if (run.contains("latency")) {
+            long rate =
+                    latencyRate != null
+                            ? latencyRate
+                            : jobRateP1 != null ? Math.round(jobRateP1 / 2) : 200_000;
+            console.printf(
+                    "latency: window close to decision append, at %,d records/s%s%n",
+                    rate,
+                    latencyRate == null && jobRateP1 != null
+                            ? " (half the job's rate at parallelism 1)"
+                            : "");
+            // A load is steady when the generator keeps up with the clock; on a small machine it
+            // shares the cores with the broker and the job and may not. Then the rate is halved
+            // (at most twice) and every attempt is reported.
+            for (int attempt = 0; attempt < 3; attempt++) {
+                var l =
+                        LatencyBench.run(
+                                rate,
+                                Duration.ofSeconds(20),
+                                Duration.ofSeconds(latencySeconds),
+                                1,
+                                line -> console.println("  " + line));
+                double lagP50 = LatencyBench.percentile(l.stages().get("generator_lag"), 50);
+                boolean steady = lagP50 <= STEADY_LAG_MS;
+                benchmarks.add(latencyResult(l, steady, console));
+                console.printf(
+                        "  %,d decisions: p50 %.0f ms, p99 %.0f ms, max %.0f ms after their window"
+                                + " closed (sent %,.0f records/s)%s%n",
+                        l.decisions(),
+                        l.p50Ms(),
+                        l.p99Ms(),
+                        l.maxMs(),
+                        l.recordsSent() / l.seconds(),
+                        steady ? "" : " - not steady");
+                if (steady) {
+                    break;
+                }
+                rate /= 2;
+                console.printf(
+                        "  the generator ran %.0f ms behind the clock (median): this machine cannot"
+                                + " send and process this load at once; again at %,d records/s%n",
+                        lagP50, rate);
+            }
+        }
+        if (run.contains("scale")) {
+            console.println("scale: distinct instances, 10,000 request groups, parallelism 2");
+            for (int n : scaleInstances) {
+                var r =
+                        ScaleBench.run(
+                                n, 10_000, scaleRecords, 2, line -> console.println("  " + line));
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("benchmark", "scale");
+                m.put("instances", r.instances());
+                m.put("request_groups", r.groups());
+                m.put("records", r.records());
+                m.put("records_per_s", r.recordsPerSecond());
+                m.put("heap_mb", r.heapMb());
+                m.put("state_bytes", r.stateBytes());
+                m.put("state_bytes_per_key", r.stateBytesPerKey());
+                benchmarks.add(m);
+                console.printf(
+                        "  %,d instances: %,.0f records/s, live heap %.0f MB, checkpoint %,d bytes"
+                                + " = %,.0f bytes per instance%n",
+                        r.instances(),
+                        r.recordsPerSecond(),
+                        r.heapMb(),
+                        r.stateBytes(),
+                        r.stateBytesPerKey());
             }
         }
         if (run.contains("simulator")) {

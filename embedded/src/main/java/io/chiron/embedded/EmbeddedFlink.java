@@ -2,11 +2,13 @@ package io.chiron.embedded;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.CheckpointType;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.jobmaster.JobResult;
 import org.apache.flink.runtime.minicluster.MiniCluster;
@@ -17,6 +19,7 @@ import org.apache.commons.io.FileUtils;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
@@ -29,13 +32,21 @@ public final class EmbeddedFlink implements AutoCloseable {
     private final MiniCluster cluster;
     private final int slots;
 
-    private EmbeddedFlink(MiniCluster cluster, int slots) {
+    private final Path checkpoints;
+
+    private EmbeddedFlink(MiniCluster cluster, int slots, Path checkpoints) {
         this.cluster = cluster;
         this.slots = slots;
+        this.checkpoints = checkpoints;
     }
 
     public static EmbeddedFlink start(int slots) throws Exception {
         Configuration config = loopback();
+        // Checkpoints to files in a temporary directory (deleted on close): the JobManager's
+        // memory holds at most 5 MB of state, far less than a fleet of thousands of instances.
+        Path checkpoints = Files.createTempDirectory("chiron-checkpoints-");
+        config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         config.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
         // Enough for a handful of small jobs on a laptop; the defaults assume a real TaskManager.
         config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(64));
@@ -49,7 +60,7 @@ public final class EmbeddedFlink implements AutoCloseable {
                                 .setNumSlotsPerTaskManager(slots)
                                 .build());
         cluster.start();
-        return new EmbeddedFlink(cluster, slots);
+        return new EmbeddedFlink(cluster, slots, checkpoints);
     }
 
     /** The settings that keep every Flink port on 127.0.0.1 and ephemeral. */
@@ -94,6 +105,41 @@ public final class EmbeddedFlink implements AutoCloseable {
         return max;
     }
 
+    /**
+     * Takes a full checkpoint of a running job (its checkpointing must be enabled) and returns the
+     * size of its state in bytes, once the checkpoint's statistics are in.
+     */
+    public long checkpointStateSize(JobID job) throws Exception {
+        long id;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            try {
+                id = cluster.triggerCheckpoint(job, CheckpointType.FULL).get();
+                break;
+            } catch (ExecutionException e) {
+                // Refused while some tasks are still being deployed: ask again shortly.
+                if (System.nanoTime() > deadline
+                        || !String.valueOf(e.getMessage()).contains("not being executed")) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+        while (true) {
+            var latest =
+                    cluster.getExecutionGraph(job)
+                            .get()
+                            .getCheckpointStatsSnapshot()
+                            .getHistory()
+                            .getLatestCompletedCheckpoint();
+            if (latest != null && latest.getCheckpointId() >= id) {
+                return latest.getStateSize();
+            }
+            // The statistics are updated asynchronously, just after the checkpoint completes.
+            Thread.sleep(20);
+        }
+    }
+
     public void cancel(JobID job) throws ExecutionException, InterruptedException {
         cluster.cancelJob(job).get();
     }
@@ -117,6 +163,10 @@ public final class EmbeddedFlink implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        cluster.close();
+        try {
+            cluster.close();
+        } finally {
+            FileUtils.deleteQuietly(checkpoints.toFile());
+        }
     }
 }

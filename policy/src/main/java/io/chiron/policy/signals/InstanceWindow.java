@@ -222,6 +222,8 @@ public final class InstanceWindow implements Serializable {
 
     public InstanceSignal toSignal(long windowStartMs, long windowEndMs) {
         double seconds = Math.max(1, windowEndMs - windowStartMs) / 1000.0;
+        double[] itl = itlMicros.percentiles(1000, 50, 95, 99);
+        double[] ttft = ttftMs.percentiles(1, 50, 95, 99);
         return InstanceSignal.newBuilder()
                 .setInstanceId(instanceId)
                 .setModel(model)
@@ -237,9 +239,9 @@ public final class InstanceWindow implements Serializable {
                 .setRunningBatch(runningBatch)
                 .setKvUtilMean(heartbeats == 0 ? 0 : kvUtilSum / heartbeats)
                 .setItlSloMs(itlSloMs)
-                .setItlP50Ms(itlMicros.at(50, 1000))
-                .setItlP95Ms(itlMicros.at(95, 1000))
-                .setItlP99Ms(itlMicros.at(99, 1000))
+                .setItlP50Ms(itl[0])
+                .setItlP95Ms(itl[1])
+                .setItlP99Ms(itl[2])
                 .setDecodeSteps(decodeSteps)
                 .setOutputTokens(outputTokens)
                 .setOutputTokensPerS(outputTokens / seconds)
@@ -251,9 +253,9 @@ public final class InstanceWindow implements Serializable {
                 .setCompletionsBatch(completionsBatch)
                 .setSloMetBatch(sloMetBatch)
                 .setQueueWaitP95Ms(queueWaitMs.at(95, 1))
-                .setTtftP50Ms(ttftMs.at(50, 1))
-                .setTtftP95Ms(ttftMs.at(95, 1))
-                .setTtftP99Ms(ttftMs.at(99, 1))
+                .setTtftP50Ms(ttft[0])
+                .setTtftP95Ms(ttft[1])
+                .setTtftP99Ms(ttft[2])
                 .build();
     }
 }

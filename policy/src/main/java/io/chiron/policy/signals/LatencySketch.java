@@ -6,29 +6,33 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.ByteBuffer;
 import java.util.Arrays;
 
 /**
- * A mergeable latency sketch: an HdrHistogram with two significant digits (1 % value error), which
- * holds its first few values as they are and makes the histogram only when it needs one (more
- * values, or a percentile). A window of a handful of requests then costs a few bytes and no
- * histogram, on the wire and in state, while percentiles are always the histogram's: the same
- * values give the same answer whether they were recorded into one sketch or merged from many.
+ * A mergeable latency sketch with the buckets of an HdrHistogram of two significant digits (1 %
+ * value error), kept sparse: the (value, count) pairs recorded, compacted into one pair per
+ * non-empty bucket when they pile up. A window of a few requests costs a few pairs, in memory, on
+ * the wire and in state, where a dense histogram costs its whole counts array (kilobytes per
+ * sketch, three sketches per window, seven windows per instance). Percentiles are the
+ * HdrHistogram's, walked over the pairs: the same values give the same answer whether they were
+ * recorded into one sketch or merged from many.
  */
 final class LatencySketch implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Values held as they are before a histogram is made. */
-    static final int MAX_RAW = 64;
+    /** Buckets of a two-digit HdrHistogram; used for its bucket arithmetic only. */
+    private static final Histogram BUCKETS = new Histogram(2);
 
-    private static final byte RAW = 0;
-    private static final byte HISTOGRAM = 1;
+    /** Pairs past which a sketch is compacted to one pair per bucket. */
+    static final int COMPACT_AT = 64;
 
     private long[] values;
     private long[] counts;
     private int size;
-    private Histogram histogram;
+
+    /** Size after the last compaction: pairs below it are distinct buckets, in order. */
+    private int compacted;
+
     private long total;
 
     /** Records {@code count} observations of {@code value} (negative values count as 0). */
@@ -36,38 +40,26 @@ final class LatencySketch implements Serializable {
         if (count <= 0) {
             return;
         }
-        long v = Math.max(0, value);
         total += count;
-        if (histogram == null && size == MAX_RAW) {
-            promote();
-        }
-        if (histogram != null) {
-            histogram.recordValueWithCount(v, count);
-            return;
-        }
         if (values == null) {
             values = new long[8];
             counts = new long[8];
         } else if (size == values.length) {
-            values = Arrays.copyOf(values, size * 2);
-            counts = Arrays.copyOf(counts, size * 2);
+            if (size - compacted >= COMPACT_AT) {
+                compact();
+            }
+            if (size == values.length) {
+                values = Arrays.copyOf(values, size * 2);
+                counts = Arrays.copyOf(counts, size * 2);
+            }
         }
-        values[size] = v;
+        values[size] = Math.max(0, value);
         counts[size] = count;
         size++;
     }
 
     /** Adds {@code other}'s observations; {@code other} is left as it was and never shared. */
     void merge(LatencySketch other) {
-        if (other.total == 0) {
-            return;
-        }
-        if (other.histogram != null) {
-            promote();
-            histogram.add(other.histogram);
-            total += other.total;
-            return;
-        }
         for (int i = 0; i < other.size; i++) {
             record(other.values[i], other.counts[i]);
         }
@@ -77,67 +69,126 @@ final class LatencySketch implements Serializable {
         return total;
     }
 
-    /** The value at {@code percentile}, divided by {@code scale}; 0 when empty. */
-    double at(double percentile, double scale) {
-        if (total == 0) {
-            return 0;
-        }
-        promote();
-        return histogram.getValueAtPercentile(percentile) / scale;
+    /** Distinct pairs held (after compaction): the sketch's size in memory and on the wire. */
+    int pairs() {
+        compact();
+        return size;
     }
 
-    private void promote() {
-        if (histogram != null) {
+    /**
+     * The values at {@code percentiles}, divided by {@code scale}; zeros when empty. The answer is
+     * HdrHistogram's {@code getValueAtPercentile}, computed on the compacted pairs (which are its
+     * non-empty buckets, in order) instead of a dense counts array made for the question.
+     */
+    double[] percentiles(double scale, double... percentiles) {
+        double[] out = new double[percentiles.length];
+        if (total == 0) {
+            return out;
+        }
+        compact();
+        for (int p = 0; p < percentiles.length; p++) {
+            double requested =
+                    Math.min(
+                            Math.max(Math.nextAfter(percentiles[p], Double.NEGATIVE_INFINITY), 0),
+                            100);
+            long countAtPercentile = Math.max(1, (long) Math.ceil(requested * total / 100.0));
+            long cumulative = 0;
+            for (int i = 0; i < size; i++) {
+                cumulative += counts[i];
+                if (cumulative >= countAtPercentile) {
+                    long value =
+                            percentiles[p] == 0
+                                    ? values[i]
+                                    : BUCKETS.highestEquivalentValue(values[i]);
+                    out[p] = value / scale;
+                    break;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The value at {@code percentile}, divided by {@code scale}; 0 when empty. */
+    double at(double percentile, double scale) {
+        return percentiles(scale, percentile)[0];
+    }
+
+    /** One pair per bucket, in value order: each value replaced by its bucket's lowest value. */
+    private void compact() {
+        if (size == compacted) {
             return;
         }
-        // Auto-resizing: starts small, grows with the value range actually recorded.
-        histogram = new Histogram(2);
-        histogram.setAutoResize(true);
-        for (int i = 0; i < size; i++) {
-            histogram.recordValueWithCount(values[i], counts[i]);
+        // The pairs since the last compaction: to their buckets, then sorted (insertion sort:
+        // there are a few dozen).
+        int m = size - compacted;
+        long[] v = new long[m];
+        long[] c = new long[m];
+        for (int i = 0; i < m; i++) {
+            long value = BUCKETS.lowestEquivalentValue(values[compacted + i]);
+            long count = counts[compacted + i];
+            int j = i - 1;
+            while (j >= 0 && v[j] > value) {
+                v[j + 1] = v[j];
+                c[j + 1] = c[j];
+                j--;
+            }
+            v[j + 1] = value;
+            c[j + 1] = count;
         }
-        values = null;
-        counts = null;
-        size = 0;
+        // Merged with the compacted prefix, equal buckets added up.
+        long[] mv = new long[Math.max(8, compacted + m)];
+        long[] mc = new long[mv.length];
+        int n = 0;
+        int i = 0;
+        int k = 0;
+        while (i < compacted || k < m) {
+            long value;
+            long count;
+            if (k >= m || (i < compacted && values[i] <= v[k])) {
+                value = values[i];
+                count = counts[i++];
+            } else {
+                value = v[k];
+                count = c[k++];
+            }
+            if (n > 0 && mv[n - 1] == value) {
+                mc[n - 1] += count;
+            } else {
+                mv[n] = value;
+                mc[n] = count;
+                n++;
+            }
+        }
+        values = mv;
+        counts = mc;
+        size = n;
+        compacted = n;
     }
 
     void writeTo(DataOutput out) throws IOException {
-        if (histogram == null) {
-            out.writeByte(RAW);
-            out.writeInt(size);
-            for (int i = 0; i < size; i++) {
-                out.writeLong(values[i]);
-                out.writeLong(counts[i]);
-            }
-            return;
+        compact();
+        out.writeInt(size);
+        for (int i = 0; i < size; i++) {
+            out.writeLong(values[i]);
+            out.writeLong(counts[i]);
         }
-        out.writeByte(HISTOGRAM);
-        ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
-        int length = histogram.encodeIntoByteBuffer(buffer);
-        out.writeInt(length);
-        out.write(buffer.array(), 0, length);
     }
 
     static LatencySketch readFrom(DataInput in) throws IOException {
-        LatencySketch s = new LatencySketch();
-        byte tag = in.readByte();
-        if (tag == RAW) {
-            int n = in.readInt();
-            if (n < 0 || n > MAX_RAW) {
-                throw new IOException("corrupt latency sketch: " + n + " raw values");
-            }
-            for (int i = 0; i < n; i++) {
-                s.record(in.readLong(), in.readLong());
-            }
-        } else if (tag == HISTOGRAM) {
-            byte[] bytes = new byte[in.readInt()];
-            in.readFully(bytes);
-            s.histogram = Histogram.decodeFromByteBuffer(ByteBuffer.wrap(bytes), 0);
-            s.histogram.setAutoResize(true);
-            s.total = s.histogram.getTotalCount();
-        } else {
-            throw new IOException("corrupt latency sketch: tag " + tag);
+        int n = in.readInt();
+        if (n < 0 || n > 1 << 20) {
+            throw new IOException("corrupt latency sketch: " + n + " pairs");
         }
+        LatencySketch s = new LatencySketch();
+        for (int i = 0; i < n; i++) {
+            long value = in.readLong();
+            long count = in.readLong();
+            if (value < 0 || count <= 0) {
+                throw new IOException("corrupt latency sketch: pair " + value + " x " + count);
+            }
+            s.record(value, count);
+        }
+        s.compacted = s.size;
         return s;
     }
 }
