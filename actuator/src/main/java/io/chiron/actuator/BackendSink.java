@@ -34,12 +34,25 @@ public final class BackendSink implements Sink<FleetCommand> {
     private final ActuatorConfig config;
     private final String bootstrapServers;
     private final String actuationsTopic;
+    private final java.util.HashMap<String, String> clientProperties;
 
     public BackendSink(
             ActuatorConfig.Backend backend,
             ActuatorConfig config,
             String bootstrapServers,
             String actuationsTopic) {
+        this(backend, config, bootstrapServers, actuationsTopic, Map.of());
+    }
+
+    /**
+     * @param clientProperties Kafka client settings of the outcome producer (security)
+     */
+    public BackendSink(
+            ActuatorConfig.Backend backend,
+            ActuatorConfig config,
+            String bootstrapServers,
+            String actuationsTopic,
+            Map<String, String> clientProperties) {
         if (backend != ActuatorConfig.Backend.KUBERNETES
                 && backend != ActuatorConfig.Backend.HTTP) {
             throw new IllegalArgumentException(
@@ -49,6 +62,7 @@ public final class BackendSink implements Sink<FleetCommand> {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
         this.actuationsTopic = actuationsTopic;
+        this.clientProperties = new java.util.HashMap<>(clientProperties);
     }
 
     @Override
@@ -60,12 +74,13 @@ public final class BackendSink implements Sink<FleetCommand> {
                         : new WebhookBackend(config.webhook);
         String client =
                 "chiron-actuator-" + b.name() + "-" + context.getTaskInfo().getIndexOfThisSubtask();
+        Map<String, Object> producer = new java.util.HashMap<>(clientProperties);
+        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        producer.put(ProducerConfig.CLIENT_ID_CONFIG, client);
         return new Writer(
                 b,
                 new KafkaProducer<>(
-                        Map.of(
-                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                                ProducerConfig.CLIENT_ID_CONFIG, client),
+                        producer,
                         new StringSerializer(),
                         new AvroSerializer<>(ActuationResult.class)),
                 actuationsTopic,

@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
             ReplayCommand.class,
             OptionsCommand.class,
             BenchCommand.class,
+            SqlCommand.class,
+            FleetCommand.class,
             CalibrateCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -140,8 +140,10 @@ public final class EmbeddedFlink implements AutoCloseable {
         }
     }
 
+    /** Cancels the job and returns once it has stopped (its tasks and their state released). */
     public void cancel(JobID job) throws ExecutionException, InterruptedException {
         cluster.cancelJob(job).get();
+        cluster.requestJobResult(job).get();
     }
 
     /**

@@ -21,6 +21,7 @@ import io.chiron.jobs.records.PoolInput;
 import io.chiron.jobs.records.Telemetry;
 import io.chiron.jobs.types.RecordSerializers;
 import io.chiron.jobs.types.StateSerializers;
+import io.chiron.kafka.KafkaClientProperties;
 import io.chiron.policy.ChironConfig;
 import io.chiron.records.ActuationResult;
 import io.chiron.records.DeadLetter;
@@ -246,6 +247,7 @@ public final class ChironJob {
                 .union(heartbeats.getSideOutput(DecodeFunction.DEAD_LETTERS), streams.lateRecords())
                 .sinkTo(
                         sink(
+                                conf,
                                 bootstrap,
                                 conf.get(JobOptions.DEAD_LETTERS_TOPIC),
                                 DeadLetter.class,
@@ -257,6 +259,7 @@ public final class ChironJob {
                 .union(streams.slidingSignals())
                 .sinkTo(
                         sink(
+                                conf,
                                 bootstrap,
                                 conf.get(JobOptions.INSTANCE_SIGNALS_TOPIC),
                                 InstanceSignal.class,
@@ -267,6 +270,7 @@ public final class ChironJob {
         streams.poolSignals()
                 .sinkTo(
                         sink(
+                                conf,
                                 bootstrap,
                                 conf.get(JobOptions.POOL_SIGNALS_TOPIC),
                                 PoolSignal.class,
@@ -277,6 +281,7 @@ public final class ChironJob {
         streams.decisions()
                 .sinkTo(
                         sink(
+                                conf,
                                 bootstrap,
                                 conf.get(JobOptions.DECISIONS_TOPIC),
                                 ScalingDecision.class,
@@ -308,6 +313,7 @@ public final class ChironJob {
         commands.getSideOutput(ActuatorFunction.RESULTS)
                 .sinkTo(
                         sink(
+                                conf,
                                 bootstrap,
                                 conf.get(JobOptions.ACTUATIONS_TOPIC),
                                 ActuationResult.class,
@@ -328,6 +334,7 @@ public final class ChironJob {
             if (backend == ActuatorConfig.Backend.KAFKA) {
                 routed.sinkTo(
                                 sink(
+                                        conf,
                                         bootstrap,
                                         conf.get(JobOptions.COMMANDS_TOPIC),
                                         FleetCommand.class,
@@ -341,7 +348,8 @@ public final class ChironJob {
                                         backend,
                                         actuator,
                                         bootstrap,
-                                        conf.get(JobOptions.ACTUATIONS_TOPIC)))
+                                        conf.get(JobOptions.ACTUATIONS_TOPIC),
+                                        clientProperties(conf)))
                         .name("commands to " + name)
                         .uid("commands-" + name)
                         .setParallelism(1);
@@ -380,6 +388,7 @@ public final class ChironJob {
                         .setStartingOffsets(OffsetsInitializer.earliest())
                         .setDeserializer(new RawRecordDeserializer())
                         .setProperty("client.id.prefix", "chiron-" + name);
+        clientProperties(conf).forEach(builder::setProperty);
         if (conf.get(JobOptions.BOUNDED)) {
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -389,6 +398,13 @@ public final class ChironJob {
                 .process(new DecodeFunction<>(type))
                 .name("decode " + name)
                 .uid(name + "-decode");
+    }
+
+    /** The settings of {@link JobOptions#KAFKA_PROPERTIES_FILE}, or none. */
+    static Map<String, String> clientProperties(Configuration conf) {
+        return conf.getOptional(JobOptions.KAFKA_PROPERTIES_FILE)
+                .map(f -> KafkaClientProperties.load(java.nio.file.Path.of(f)))
+                .orElse(Map.of());
     }
 
     private static <T> WatermarkStrategy<T> watermarks(
@@ -401,13 +417,17 @@ public final class ChironJob {
     }
 
     private static <T extends SpecificRecordBase> KafkaSink<T> sink(
+            Configuration conf,
             String bootstrap,
             String topic,
             Class<T> type,
             SerializableFunction<T, String> key,
             DeliveryGuarantee delivery) {
+        java.util.Properties client = new java.util.Properties();
+        client.putAll(clientProperties(conf));
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrap)
+                .setKafkaProducerConfig(client)
                 .setRecordSerializer(new AvroRecordSerializer<>(topic, type, key))
                 .setDeliveryGuarantee(delivery)
                 // Transactions of one topic's sink share a prefix, unique per topic.

@@ -18,6 +18,17 @@ public final class JobOptions {
                     .withDescription(
                             "Kafka bootstrap servers of every topic the job reads or writes.");
 
+    public static final ConfigOption<String> KAFKA_PROPERTIES_FILE =
+            ConfigOptions.key("chiron.kafka.properties-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "A Kafka client properties file applied to every source and sink of"
+                                    + " the job (security.protocol, sasl.*, ssl.*); ${VAR} in a"
+                                    + " value is read from the environment, so secrets stay out of"
+                                    + " the command line. Read where the job is built (the client"
+                                    + " or, in application mode, the JobManager).");
+
     public static final ConfigOption<String> GROUP_ID =
             ConfigOptions.key("chiron.kafka.group-id")
                     .stringType()

@@ -89,7 +89,6 @@ public final class ScaleBench {
 
             // Footprint: the job unbounded, its state live once it has read everything.
             progress.accept("reading them again, unbounded, for the live heap and state...");
-            long baseline = liveHeap();
             String group = "scale-bench";
             Admin admin = stack.kafka().admin();
             Configuration conf = new Configuration();
@@ -113,8 +112,11 @@ public final class ScaleBench {
                 Thread.sleep(500); // polling the committed offsets
             }
             long stateBytes = stack.flink().checkpointStateSize(job);
-            double heapMb = (liveHeap() - baseline) / (1024.0 * 1024.0);
+            long withJob = liveHeap();
             stack.flink().cancel(job);
+            // The job's heap: live with it running, less live once it is gone (the same broker,
+            // topics and cluster otherwise).
+            double heapMb = (withJob - liveHeap()) / (1024.0 * 1024.0);
             return new Result(
                     instances,
                     groups,

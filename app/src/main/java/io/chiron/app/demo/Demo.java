@@ -85,6 +85,21 @@ public final class Demo {
      *     thread
      */
     public static Result run(DemoOptions o, Consumer<Fleet> progress) throws Exception {
+        return run(o, progress, bootstrapServers -> {});
+    }
+
+    /** Something to do with the demo's topics before the stack stops. */
+    @FunctionalInterface
+    public interface WhileUp {
+        void use(String bootstrapServers) throws Exception;
+    }
+
+    /**
+     * Runs the demo, then hands the stack's broker, its topics filled by the run, to {@code
+     * whileUp} before stopping it.
+     */
+    public static Result run(DemoOptions o, Consumer<Fleet> progress, WhileUp whileUp)
+            throws Exception {
         long wallStart = System.nanoTime();
         Trace trace = Trace.load(o.trace());
         WorkloadSpec spec =
@@ -146,21 +161,28 @@ public final class Demo {
             // Drain: every window fires and every sink flushes before the topics are read.
             stack.flink().stopWithDrain(job);
             String bs = stack.bootstrapServers();
-            return new Result(
-                    o,
-                    PolicyResult.of(fleet),
-                    fleet.now() / 1000,
-                    (System.nanoTime() - wallStart) / 1e9,
-                    startup,
-                    sent,
-                    TopicReader.readAll(
-                            bs, Topic.INSTANCE_SIGNALS.defaultName(), InstanceSignal.class),
-                    TopicReader.readAll(bs, Topic.POOL_SIGNALS.defaultName(), PoolSignal.class),
-                    TopicReader.readAll(bs, Topic.DECISIONS.defaultName(), ScalingDecision.class),
-                    TopicReader.readAll(bs, Topic.ACTUATIONS.defaultName(), ActuationResult.class),
-                    TopicReader.readAll(bs, Topic.DEAD_LETTERS.defaultName(), DeadLetter.class),
-                    loop.applied(),
-                    fleet.nowEpochMs());
+            Result result =
+                    new Result(
+                            o,
+                            PolicyResult.of(fleet),
+                            fleet.now() / 1000,
+                            (System.nanoTime() - wallStart) / 1e9,
+                            startup,
+                            sent,
+                            TopicReader.readAll(
+                                    bs, Topic.INSTANCE_SIGNALS.defaultName(), InstanceSignal.class),
+                            TopicReader.readAll(
+                                    bs, Topic.POOL_SIGNALS.defaultName(), PoolSignal.class),
+                            TopicReader.readAll(
+                                    bs, Topic.DECISIONS.defaultName(), ScalingDecision.class),
+                            TopicReader.readAll(
+                                    bs, Topic.ACTUATIONS.defaultName(), ActuationResult.class),
+                            TopicReader.readAll(
+                                    bs, Topic.DEAD_LETTERS.defaultName(), DeadLetter.class),
+                            loop.applied(),
+                            fleet.nowEpochMs());
+            whileUp.use(bs);
+            return result;
         }
     }
 
