@@ -1,6 +1,6 @@
--- Chiron's topics as Flink SQL tables. Paste into a Flink SQL client that has the Kafka connector,
--- flink-sql-avro and sql/target/chiron-sql-*-format.jar on its classpath (docker/ has one), or let
--- `./chiron sql` load them.
+-- Chiron's topics as Flink SQL tables. Paste into a Flink SQL client with the Kafka connector
+-- (flink-sql-connector-kafka) and sql/target/chiron-sql-*-format.jar in its lib/ (docker/ has
+-- one), or let `./chiron sql` load them.
 --
 -- The 'chiron-avro' format reads each record with the schema it was written with (schemas/),
 -- named by 'chiron-avro.record'; columns are matched to its fields by name and type-checked when a

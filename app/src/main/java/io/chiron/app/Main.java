@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             SqlCommand.class,
             FleetCommand.class,
+            TopicsCommand.class,
             CalibrateCommand.class,
             CommandLine.HelpCommand.class
         })

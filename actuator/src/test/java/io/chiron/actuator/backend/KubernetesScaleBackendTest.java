@@ -108,7 +108,7 @@ class KubernetesScaleBackendTest {
 
     @Test
     void needsOnlyGetAndPatchOnTheScaleSubresourceWhichTheShippedRoleGrants() throws Exception {
-        // What the least-privilege Role in deploy/kubernetes/actuator-rbac.yaml grants.
+        // What the least-privilege Role in docker/kubernetes/actuator-rbac.yaml grants.
         while (server.getRequestCount() > 0 && server.takeRequest(0, TimeUnit.SECONDS) != null) {
             // Drop the set-up's requests.
         }
@@ -126,7 +126,7 @@ class KubernetesScaleBackendTest {
         // The shipped Role allows exactly these, for the three roles' resources, and no more.
         Role role;
         try (var in =
-                Files.newInputStream(Path.of("..", "deploy", "kubernetes", "actuator-rbac.yaml"))) {
+                Files.newInputStream(Path.of("..", "docker", "kubernetes", "actuator-rbac.yaml"))) {
             List<HasMetadata> manifests = client.load(in).items();
             role =
                     manifests.stream()
