@@ -74,8 +74,38 @@ final class BenchCommand implements Callable<Integer> {
                     "Records per fleet size in the scale benchmark (default ${DEFAULT-VALUE}).")
     long scaleRecords;
 
+    @Option(
+            names = "--repeats",
+            defaultValue = "3",
+            description =
+                    "Rounds of the pipeline benchmark, both sides interleaved; the ratio is of the"
+                            + " medians (default ${DEFAULT-VALUE}).")
+    int repeats;
+
     @Option(names = "--out", description = "Directory for bench.json.")
     Path out;
+
+    private static double[] perSecond(List<PipelineBench.Rate> rates, String what, int p) {
+        return rates.stream()
+                .filter(r -> r.what().startsWith(what) && r.parallelism() == p)
+                .mapToDouble(PipelineBench.Rate::perSecond)
+                .toArray();
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double min(double[] values) {
+        return java.util.Arrays.stream(values).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] values) {
+        return java.util.Arrays.stream(values).max().orElse(Double.NaN);
+    }
 
     /** Median generator lag up to which a latency run counts as a steady load. */
     private static final double STEADY_LAG_MS = 100;
@@ -143,6 +173,9 @@ final class BenchCommand implements Callable<Integer> {
                         "--scale-instances must be positive counts, was " + scaleInstances);
             }
         }
+        if (repeats < 1 || repeats > 9) {
+            throw new IllegalArgumentException("--repeats must be in [1, 9], was " + repeats);
+        }
         if (records < 10_000) {
             throw new IllegalArgumentException("--records must be >= 10000, was " + records);
         }
@@ -154,34 +187,33 @@ final class BenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         if (run.contains("pipeline")) {
             console.println("pipeline: the telemetry job against the raw Kafka + Avro limit");
-            var rates = PipelineBench.run(records, line -> console.println("  " + line));
+            var rates = PipelineBench.run(records, repeats, line -> console.println("  " + line));
             for (int p : new int[] {1, 2}) {
-                double raw =
-                        rates.stream()
-                                .filter(r -> r.what().startsWith("raw") && r.parallelism() == p)
-                                .findFirst()
-                                .orElseThrow()
-                                .perSecond();
-                double job =
-                        rates.stream()
-                                .filter(
-                                        r ->
-                                                r.what().startsWith("telemetry")
-                                                        && r.parallelism() == p)
-                                .findFirst()
-                                .orElseThrow()
-                                .perSecond();
+                double[] raw = perSecond(rates, "raw", p);
+                double[] job = perSecond(rates, "telemetry", p);
+                double rawMedian = median(raw);
+                double jobMedian = median(job);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("benchmark", "pipeline");
                 m.put("parallelism", p);
                 m.put("records", records);
-                m.put("raw_records_per_s", raw);
-                m.put("job_records_per_s", job);
-                m.put("ratio", job / raw);
+                m.put("repeats", repeats);
+                m.put("raw_records_per_s", rawMedian);
+                m.put("job_records_per_s", jobMedian);
+                m.put("ratio", jobMedian / rawMedian);
+                m.put("raw_records_per_s_each", raw);
+                m.put("job_records_per_s_each", job);
                 benchmarks.add(m);
                 console.printf(
-                        "  parallelism %d: job %,.0f / raw %,.0f records/s = %.2f%n",
-                        p, job, raw, job / raw);
+                        "  parallelism %d: job %,.0f / raw %,.0f records/s = %.2f (medians of %d"
+                                + " rounds; ratios %.2f to %.2f)%n",
+                        p,
+                        jobMedian,
+                        rawMedian,
+                        jobMedian / rawMedian,
+                        repeats,
+                        min(job) / max(raw),
+                        max(job) / min(raw));
             }
         }
         Double jobRateP1 =

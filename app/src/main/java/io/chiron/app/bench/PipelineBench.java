@@ -189,8 +189,13 @@ public final class PipelineBench {
         return result.getNetRuntime() / 1000.0;
     }
 
-    /** Runs the pipeline benchmark on an embedded stack; reports each figure as it comes. */
-    public static List<Rate> run(long records, Consumer<String> progress) throws Exception {
+    /**
+     * Runs the pipeline benchmark on an embedded stack, {@code repeats} rounds of both sides
+     * interleaved (so that drift in the machine's speed affects them alike); reports each figure as
+     * it comes and returns them all.
+     */
+    public static List<Rate> run(long records, int repeats, Consumer<String> progress)
+            throws Exception {
         String requests = "bench.requests";
         String empty = "bench.empty";
         Map<String, Integer> topics = new java.util.LinkedHashMap<>();
@@ -203,23 +208,27 @@ public final class PipelineBench {
         try (EmbeddedStack stack = EmbeddedStack.start(2, topics)) {
             progress.accept(String.format("producing %,d request events...", records));
             produce(stack.bootstrapServers(), requests, records, 1_000, 1);
-            for (int threads : new int[] {1, 2}) {
-                Rate r = rawConsume(stack.bootstrapServers(), requests, threads);
-                rates.add(r);
-                progress.accept(
-                        String.format(
-                                "raw consume + decode, %d thread(s): %,.0f records/s",
-                                threads, r.perSecond()));
-            }
-            for (int p : new int[] {1, 2}) {
-                double overhead = jobSeconds(stack, empty, empty, p);
-                double total = jobSeconds(stack, requests, empty, p);
-                Rate r = new Rate("telemetry job", p, records, Math.max(1e-3, total - overhead));
-                rates.add(r);
-                progress.accept(
-                        String.format(
-                                "job at parallelism %d: %,.0f records/s (%.1f s, less %.1f s of start and stop)",
-                                p, r.perSecond(), total, overhead));
+            for (int round = 1; round <= repeats; round++) {
+                for (int threads : new int[] {1, 2}) {
+                    Rate r = rawConsume(stack.bootstrapServers(), requests, threads);
+                    rates.add(r);
+                    progress.accept(
+                            String.format(
+                                    "round %d: raw consume + decode, %d thread(s): %,.0f records/s",
+                                    round, threads, r.perSecond()));
+                }
+                for (int p : new int[] {1, 2}) {
+                    double overhead = jobSeconds(stack, empty, empty, p);
+                    double total = jobSeconds(stack, requests, empty, p);
+                    Rate r =
+                            new Rate("telemetry job", p, records, Math.max(1e-3, total - overhead));
+                    rates.add(r);
+                    progress.accept(
+                            String.format(
+                                    "round %d: job at parallelism %d: %,.0f records/s (%.1f s, less"
+                                            + " %.1f s of start and stop)",
+                                    round, p, r.perSecond(), total, overhead));
+                }
             }
         }
         return rates;

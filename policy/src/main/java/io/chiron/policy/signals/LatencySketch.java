@@ -118,15 +118,26 @@ final class LatencySketch implements Serializable {
         if (size == compacted) {
             return;
         }
-        // The pairs since the last compaction: to their buckets, then sorted (insertion sort:
-        // there are a few dozen).
+        // The pairs since the last compaction, to their buckets. Most fall into a bucket the
+        // compacted prefix has already (a binary search, the count added in place); the rest are
+        // new buckets, sorted (insertion sort: a few at most) and merged in.
         int m = size - compacted;
-        long[] v = new long[m];
-        long[] c = new long[m];
-        for (int i = 0; i < m; i++) {
-            long value = BUCKETS.lowestEquivalentValue(values[compacted + i]);
-            long count = counts[compacted + i];
-            int j = i - 1;
+        long[] v = null;
+        long[] c = null;
+        int k = 0;
+        for (int i = compacted; i < size; i++) {
+            long value = BUCKETS.lowestEquivalentValue(values[i]);
+            int at = Arrays.binarySearch(values, 0, compacted, value);
+            if (at >= 0) {
+                counts[at] += counts[i];
+                continue;
+            }
+            if (v == null) {
+                v = new long[m];
+                c = new long[m];
+            }
+            long count = counts[i];
+            int j = k - 1;
             while (j >= 0 && v[j] > value) {
                 v[j + 1] = v[j];
                 c[j + 1] = c[j];
@@ -134,22 +145,27 @@ final class LatencySketch implements Serializable {
             }
             v[j + 1] = value;
             c[j + 1] = count;
+            k++;
+        }
+        if (k == 0) {
+            size = compacted;
+            return;
         }
         // Merged with the compacted prefix, equal buckets added up.
-        long[] mv = new long[Math.max(8, compacted + m)];
+        long[] mv = new long[Math.max(8, compacted + k + COMPACT_AT)];
         long[] mc = new long[mv.length];
         int n = 0;
         int i = 0;
-        int k = 0;
-        while (i < compacted || k < m) {
+        int x = 0;
+        while (i < compacted || x < k) {
             long value;
             long count;
-            if (k >= m || (i < compacted && values[i] <= v[k])) {
+            if (x >= k || (i < compacted && values[i] <= v[x])) {
                 value = values[i];
                 count = counts[i++];
             } else {
-                value = v[k];
-                count = c[k++];
+                value = v[x];
+                count = c[x++];
             }
             if (n > 0 && mv[n - 1] == value) {
                 mc[n - 1] += count;
