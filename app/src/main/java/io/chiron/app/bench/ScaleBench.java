@@ -76,8 +76,10 @@ public final class ScaleBench {
                 generator.flush();
                 sent = generator.sent();
             }
-            // The heap without any job of this stack: the broker, the cluster, the topics' data.
-            long baseline = liveHeap();
+            // The heap without any job of this stack: the broker, the cluster, the topics' data;
+            // once what earlier benchmarks' stacks left has been released (their threads end a
+            // while after they close).
+            long baseline = settledLiveHeap();
             // Throughput: the job bounded to the records, net of its start and stop.
             progress.accept("reading them with the job, bounded...");
             double overhead = PipelineBench.jobSeconds(stack, EMPTY, EMPTY, parallelism);
@@ -162,6 +164,22 @@ public final class ScaleBench {
             }
         }
         return out;
+    }
+
+    /**
+     * The live heap once it stops shrinking: collected every second until three readings in a row
+     * are within 4 MB of each other (at most 30 s).
+     */
+    static long settledLiveHeap() throws InterruptedException {
+        long previous = liveHeap();
+        int steady = 0;
+        for (int i = 0; i < 30 && steady < 3; i++) {
+            Thread.sleep(1_000); // letting closed stacks' threads end
+            long now = liveHeap();
+            steady = Math.abs(now - previous) < 4L << 20 ? steady + 1 : 0;
+            previous = now;
+        }
+        return previous;
     }
 
     /** Heap in use after a full collection. */
