@@ -134,9 +134,9 @@ final class SqlCommand implements Callable<Integer> {
         out.flush();
         for (String line = in.readLine(); line != null; line = in.readLine()) {
             pending.append(line).append('\n');
-            List<String> statements = SqlScripts.split(pending.toString());
             boolean complete = pending.toString().strip().endsWith(";");
             if (complete) {
+                List<String> statements = SqlScripts.split(pending.toString());
                 pending.setLength(0);
                 for (String statement : statements) {
                     String word = statement.strip().toLowerCase();

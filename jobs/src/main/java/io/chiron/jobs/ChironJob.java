@@ -200,6 +200,7 @@ public final class ChironJob {
         env.setParallelism(conf.get(JobOptions.PARALLELISM));
         configureRecovery(env, conf);
         String bootstrap = conf.get(JobOptions.BOOTSTRAP_SERVERS);
+        Map<String, String> client = clientProperties(conf);
         DeliveryGuarantee delivery =
                 conf.get(JobOptions.CHECKPOINT_INTERVAL).isZero()
                         ? DeliveryGuarantee.AT_LEAST_ONCE
@@ -209,6 +210,7 @@ public final class ChironJob {
                 decode(
                         env,
                         conf,
+                        client,
                         conf.get(JobOptions.REQUESTS_TOPIC),
                         RequestEvent.class,
                         "requests");
@@ -216,6 +218,7 @@ public final class ChironJob {
                 decode(
                         env,
                         conf,
+                        client,
                         conf.get(JobOptions.HEARTBEATS_TOPIC),
                         InstanceHeartbeat.class,
                         "heartbeats");
@@ -247,7 +250,7 @@ public final class ChironJob {
                 .union(heartbeats.getSideOutput(DecodeFunction.DEAD_LETTERS), streams.lateRecords())
                 .sinkTo(
                         sink(
-                                conf,
+                                client,
                                 bootstrap,
                                 conf.get(JobOptions.DEAD_LETTERS_TOPIC),
                                 DeadLetter.class,
@@ -259,7 +262,7 @@ public final class ChironJob {
                 .union(streams.slidingSignals())
                 .sinkTo(
                         sink(
-                                conf,
+                                client,
                                 bootstrap,
                                 conf.get(JobOptions.INSTANCE_SIGNALS_TOPIC),
                                 InstanceSignal.class,
@@ -270,7 +273,7 @@ public final class ChironJob {
         streams.poolSignals()
                 .sinkTo(
                         sink(
-                                conf,
+                                client,
                                 bootstrap,
                                 conf.get(JobOptions.POOL_SIGNALS_TOPIC),
                                 PoolSignal.class,
@@ -281,7 +284,7 @@ public final class ChironJob {
         streams.decisions()
                 .sinkTo(
                         sink(
-                                conf,
+                                client,
                                 bootstrap,
                                 conf.get(JobOptions.DECISIONS_TOPIC),
                                 ScalingDecision.class,
@@ -289,7 +292,13 @@ public final class ChironJob {
                                 delivery))
                 .name("decisions to Kafka")
                 .uid("decisions-sink");
-        actuate(streams.decisions(), ActuatorOptions.from(conf, policy), bootstrap, conf, delivery);
+        actuate(
+                streams.decisions(),
+                ActuatorOptions.from(conf, policy),
+                bootstrap,
+                client,
+                conf,
+                delivery);
         return streams;
     }
 
@@ -301,6 +310,7 @@ public final class ChironJob {
             DataStream<ScalingDecision> decisions,
             ActuatorConfig actuator,
             String bootstrap,
+            Map<String, String> client,
             Configuration conf,
             DeliveryGuarantee delivery) {
         SingleOutputStreamOperator<FleetCommand> commands =
@@ -313,7 +323,7 @@ public final class ChironJob {
         commands.getSideOutput(ActuatorFunction.RESULTS)
                 .sinkTo(
                         sink(
-                                conf,
+                                client,
                                 bootstrap,
                                 conf.get(JobOptions.ACTUATIONS_TOPIC),
                                 ActuationResult.class,
@@ -334,7 +344,7 @@ public final class ChironJob {
             if (backend == ActuatorConfig.Backend.KAFKA) {
                 routed.sinkTo(
                                 sink(
-                                        conf,
+                                        client,
                                         bootstrap,
                                         conf.get(JobOptions.COMMANDS_TOPIC),
                                         FleetCommand.class,
@@ -349,7 +359,7 @@ public final class ChironJob {
                                         actuator,
                                         bootstrap,
                                         conf.get(JobOptions.ACTUATIONS_TOPIC),
-                                        clientProperties(conf)))
+                                        client))
                         .name("commands to " + name)
                         .uid("commands-" + name)
                         .setParallelism(1);
@@ -377,6 +387,7 @@ public final class ChironJob {
     private static <T extends SpecificRecordBase> SingleOutputStreamOperator<T> decode(
             StreamExecutionEnvironment env,
             Configuration conf,
+            Map<String, String> client,
             String topic,
             Class<T> type,
             String name) {
@@ -388,7 +399,7 @@ public final class ChironJob {
                         .setStartingOffsets(OffsetsInitializer.earliest())
                         .setDeserializer(new RawRecordDeserializer())
                         .setProperty("client.id.prefix", "chiron-" + name);
-        clientProperties(conf).forEach(builder::setProperty);
+        client.forEach(builder::setProperty);
         if (conf.get(JobOptions.BOUNDED)) {
             builder.setBounded(OffsetsInitializer.latest());
         }
@@ -417,17 +428,17 @@ public final class ChironJob {
     }
 
     private static <T extends SpecificRecordBase> KafkaSink<T> sink(
-            Configuration conf,
+            Map<String, String> client,
             String bootstrap,
             String topic,
             Class<T> type,
             SerializableFunction<T, String> key,
             DeliveryGuarantee delivery) {
-        java.util.Properties client = new java.util.Properties();
-        client.putAll(clientProperties(conf));
+        java.util.Properties producer = new java.util.Properties();
+        producer.putAll(client);
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrap)
-                .setKafkaProducerConfig(client)
+                .setKafkaProducerConfig(producer)
                 .setRecordSerializer(new AvroRecordSerializer<>(topic, type, key))
                 .setDeliveryGuarantee(delivery)
                 // Transactions of one topic's sink share a prefix, unique per topic.
