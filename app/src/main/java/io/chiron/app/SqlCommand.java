@@ -5,6 +5,7 @@ import io.chiron.app.demo.DemoOptions;
 import io.chiron.kafka.KafkaClientProperties;
 import io.chiron.sql.SqlScripts;
 import io.chiron.sql.SqlSession;
+import io.chiron.sql.TablePrinter;
 
 import org.apache.flink.table.api.ResultKind;
 import org.apache.flink.table.api.TableResult;
@@ -36,6 +37,9 @@ import java.util.concurrent.Callable;
                     + " With --embedded, against an in-process Kafka filled by a short demo run."
         })
 final class SqlCommand implements Callable<Integer> {
+    /** Reasons are sentences: columns up to this wide, longer values cut. */
+    private static final int MAX_COLUMN_WIDTH = 72;
+
     @Option(
             names = {"-f", "--file"},
             description = "Run the statements of this file and exit (default: a shell on stdin).")
@@ -117,7 +121,7 @@ final class SqlCommand implements Callable<Integer> {
         SqlSession session = SqlSession.open(bootstrap, streaming, clientProperties);
         if (script != null) {
             for (String statement : SqlScripts.split(script)) {
-                if (!execute(session, statement, out)) {
+                if (!execute(session, statement, streaming, out)) {
                     return 1;
                 }
             }
@@ -143,7 +147,7 @@ final class SqlCommand implements Callable<Integer> {
                     if (word.equals("quit") || word.equals("exit")) {
                         return 0;
                     }
-                    execute(session, statement, out);
+                    execute(session, statement, streaming, out);
                 }
             }
             out.print(complete || pending.toString().isBlank() ? "chiron> " : "     -> ");
@@ -153,13 +157,17 @@ final class SqlCommand implements Callable<Integer> {
     }
 
     /** Runs one statement, printing its rows or "OK"; false (the error printed) if it failed. */
-    private static boolean execute(SqlSession session, String statement, PrintStream out) {
+    private static boolean execute(
+            SqlSession session, String statement, boolean streaming, PrintStream out) {
         try {
             TableResult result = session.tableEnvironment().executeSql(statement);
-            if (result.getResultKind() == ResultKind.SUCCESS_WITH_CONTENT) {
+            if (result.getResultKind() != ResultKind.SUCCESS_WITH_CONTENT) {
+                out.println("OK");
+            } else if (streaming) {
+                // Rows as they come, changes marked (+I, -U, +U, -D).
                 result.print();
             } else {
-                out.println("OK");
+                TablePrinter.print(result, out, MAX_COLUMN_WIDTH);
             }
             return true;
         } catch (Exception e) {

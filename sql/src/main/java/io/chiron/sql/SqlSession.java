@@ -85,8 +85,6 @@ public final class SqlSession {
         // Small results, one machine: one task slot's worth of parallelism plans and runs fast.
         conf.setString("parallelism.default", "1");
         conf.setString("table.exec.resource.default-parallelism", "1");
-        // Reasons are sentences: show them whole rather than cut at Flink's default of 30.
-        conf.setString("table.display.max-column-width", "72");
         conf.setString("rest.bind-address", "127.0.0.1");
         conf.setString("rest.address", "127.0.0.1");
         conf.setString("taskmanager.host", "127.0.0.1");
