@@ -7,6 +7,7 @@ import io.chiron.fleet.sim.SimConfig;
 import io.chiron.fleet.trace.Trace;
 import io.chiron.fleet.workload.Workload;
 import io.chiron.fleet.workload.WorkloadSpec;
+import io.chiron.kafka.KafkaClientProperties;
 import io.chiron.records.Topic;
 
 import picocli.CommandLine.Command;
@@ -14,7 +15,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -38,6 +41,13 @@ final class FleetCommand implements Callable<Integer> {
             defaultValue = "localhost:9092",
             description = "Kafka brokers (default ${DEFAULT-VALUE}).")
     String bootstrapServers;
+
+    @Option(
+            names = "--kafka-properties",
+            description =
+                    "Kafka client settings (security.protocol, sasl.*, ssl.*); ${VAR} in a value"
+                            + " is read from the environment.")
+    Path kafkaProperties;
 
     @Option(
             names = "--speedup",
@@ -64,6 +74,8 @@ final class FleetCommand implements Callable<Integer> {
             throw new IllegalArgumentException(
                     "--initial must be three counts >= 0 (interactive,mixed,batch)");
         }
+        Map<String, String> client =
+                kafkaProperties == null ? Map.of() : KafkaClientProperties.load(kafkaProperties);
         PrintStream console = System.out;
         WorkloadSpec spec = workload.spec();
         Trace trace = Trace.load(workload.trace).from(workload.traceStart.toMillis());
@@ -82,6 +94,7 @@ final class FleetCommand implements Callable<Integer> {
         try (KafkaTelemetry telemetry =
                 new KafkaTelemetry(
                         bootstrapServers,
+                        client,
                         Topic.REQUESTS.defaultName(),
                         Topic.HEARTBEATS.defaultName())) {
             Fleet fleet = new Fleet(sim, w, telemetry);
@@ -91,6 +104,7 @@ final class FleetCommand implements Callable<Integer> {
                             fleet,
                             telemetry,
                             bootstrapServers,
+                            client,
                             Topic.COMMANDS.defaultName(),
                             speedup)) {
                 loop.run(

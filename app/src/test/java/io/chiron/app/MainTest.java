@@ -40,6 +40,17 @@ class MainTest {
     }
 
     @Test
+    void anUnreadableKafkaPropertiesFileIsNamedBeforeAnythingConnects() {
+        for (String command : new String[] {"fleet", "topics", "sql"}) {
+            assertThat(run(command, "--kafka-properties", "no/such.properties"))
+                    .as(command)
+                    .isEqualTo(2);
+        }
+        assertThat(err.toString())
+                .contains("cannot read the Kafka client properties file no/such.properties");
+    }
+
+    @Test
     void anUnknownSubcommandFailsEvenWithHelp() {
         assertThat(run("nope", "--help")).isEqualTo(2);
         assertThat(err.toString()).contains("nope");

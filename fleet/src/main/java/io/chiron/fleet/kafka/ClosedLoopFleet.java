@@ -59,28 +59,35 @@ public final class ClosedLoopFleet implements AutoCloseable {
             String bootstrapServers,
             String commandsTopic,
             double speedup) {
+        this(fleet, telemetry, bootstrapServers, Map.of(), commandsTopic, speedup);
+    }
+
+    /**
+     * @param clientProperties Kafka client settings of the command consumer (security.protocol,
+     *     sasl.*, ssl.*)
+     */
+    public ClosedLoopFleet(
+            Fleet fleet,
+            KafkaTelemetry telemetry,
+            String bootstrapServers,
+            Map<String, String> clientProperties,
+            String commandsTopic,
+            double speedup) {
         if (!(speedup > 0)) {
             throw new IllegalArgumentException("speedup must be > 0, was " + speedup);
         }
         this.fleet = fleet;
         this.telemetry = telemetry;
         this.speedup = speedup;
+        Map<String, Object> config = new java.util.HashMap<>(clientProperties);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "chiron-fleet-" + fleet.model());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "chiron-fleet-commands");
+        // The actuator writes commands in transactions: committed only.
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.commands =
-                new KafkaConsumer<>(
-                        Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrapServers,
-                                ConsumerConfig.GROUP_ID_CONFIG,
-                                "chiron-fleet-" + fleet.model(),
-                                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                                "earliest",
-                                ConsumerConfig.CLIENT_ID_CONFIG,
-                                "chiron-fleet-commands",
-                                // The actuator writes commands in transactions: committed only.
-                                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                                "read_committed"),
-                        new StringDeserializer(),
-                        new ByteArrayDeserializer());
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
         commands.subscribe(List.of(commandsTopic));
     }
 

@@ -27,16 +27,23 @@ public final class KafkaTelemetry implements TelemetryListener, AutoCloseable {
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
     public KafkaTelemetry(String bootstrapServers, String requestsTopic, String heartbeatsTopic) {
-        Map<String, Object> config =
-                Map.of(
-                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrapServers,
-                        ProducerConfig.LINGER_MS_CONFIG,
-                        5,
-                        ProducerConfig.BATCH_SIZE_CONFIG,
-                        64 * 1024,
-                        ProducerConfig.CLIENT_ID_CONFIG,
-                        "chiron-fleet-telemetry");
+        this(bootstrapServers, Map.of(), requestsTopic, heartbeatsTopic);
+    }
+
+    /**
+     * @param clientProperties Kafka client settings of the producers (security.protocol, sasl.*,
+     *     ssl.*)
+     */
+    public KafkaTelemetry(
+            String bootstrapServers,
+            Map<String, String> clientProperties,
+            String requestsTopic,
+            String heartbeatsTopic) {
+        Map<String, Object> config = new java.util.HashMap<>(clientProperties);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "chiron-fleet-telemetry");
         this.requests =
                 new KafkaProducer<>(
                         config, new StringSerializer(), new AvroSerializer<>(RequestEvent.class));
