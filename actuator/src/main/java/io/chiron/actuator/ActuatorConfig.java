@@ -2,6 +2,7 @@ package io.chiron.actuator;
 
 import io.chiron.actuator.backend.KubernetesTarget;
 import io.chiron.actuator.backend.WebhookTarget;
+import io.chiron.guard.GuardConfig;
 import io.chiron.records.CommandType;
 
 import java.io.Serializable;

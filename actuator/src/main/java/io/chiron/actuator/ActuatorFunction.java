@@ -1,5 +1,8 @@
 package io.chiron.actuator;
 
+import io.chiron.guard.GuardMemory;
+import io.chiron.guard.SafetyGuard;
+import io.chiron.guard.TargetAction;
 import io.chiron.policy.Commands;
 import io.chiron.records.ActuationResult;
 import io.chiron.records.ActuationStatus;

@@ -173,7 +173,11 @@ final class DemoCommand implements Callable<Integer> {
         json.put("scenario", r.options().scenario().cliName());
         json.put("seed", r.options().seed());
         json.put("simulated_seconds", r.simulatedSeconds());
+        // The closed loop stops at the end of its minutes: requests still open then are
+        // missed_unfinished (the horizon is the run's end).
+        json.put("horizon_seconds", r.simulatedSeconds());
         json.put("wall_seconds", r.wallSeconds());
+        json.put("gpu_hours_lower_bound", r.lowerBoundGpuHours());
         json.put("policies", Map.of("chiron", r.chiron().toJson()));
         Map<String, Object> loop = new LinkedHashMap<>();
         loop.put("speedup", r.options().speedup());

@@ -3,10 +3,10 @@ package io.chiron.app;
 import io.chiron.fleet.sim.SimConfig;
 import io.chiron.fleet.workload.Workload;
 import io.chiron.policy.ScalingPolicy;
-import io.chiron.policy.baseline.OraclePolicy;
 import io.chiron.policy.baseline.StaticPolicy;
 import io.chiron.policy.profile.GpuProfile;
 import io.chiron.policy.profile.LatencyModel;
+import io.chiron.policy.reference.HindsightPolicy;
 
 import picocli.CommandLine.Option;
 
@@ -61,6 +61,17 @@ final class FleetOptions {
     Duration sloTtft;
 
     @Option(
+            names = "--slo-ttft-per-1k-tokens",
+            defaultValue = "0s",
+            converter = DurationConverter.class,
+            description =
+                    "Length-aware TTFT: added to an interactive request's TTFT bound per 1,000"
+                            + " prompt tokens, e.g. 500ms (default ${DEFAULT-VALUE}: the fixed"
+                            + " bound). For long prompts, where a fixed bound cannot be met even"
+                            + " alone on an idle GPU.")
+    Duration sloTtftPerThousandTokens;
+
+    @Option(
             names = "--slo-itl",
             defaultValue = "50ms",
             converter = DurationConverter.class,
@@ -84,19 +95,19 @@ final class FleetOptions {
      * The roles to start with: --roles, or the policy's split of --instances, or of the peak the
      * load needs for static provisioning.
      */
-    int[] initialRoles(ScalingPolicy policy, SimConfig sim, Workload workload) {
+    int[] initialRoles(ScalingPolicy policy, SimConfig sim, Workload workload, Duration horizon) {
         if (roles != null) {
             return roles;
         }
         if (instances != null) {
             return policy.initialRoles(instances);
         }
-        OraclePolicy oracle = (OraclePolicy) Policies.create("oracle", sim, workload);
+        HindsightPolicy hindsight = Policies.hindsight(sim, workload, horizon);
         if (policy instanceof StaticPolicy) {
-            return policy.initialRoles(oracle.peakInstances());
+            return policy.initialRoles(hindsight.peakInstances());
         }
         // A fleet already running when the trace starts: what its first minutes need.
-        int[] start = oracle.initialRoles(0);
+        int[] start = hindsight.initialRoles(0);
         return policy.initialRoles(start[0] + start[1] + start[2]);
     }
 
@@ -118,6 +129,28 @@ final class FleetOptions {
         c.coldStart = coldStart;
         c.chunkTokens = chunkTokens;
         c.interactiveTtftMs = (int) sloTtft.toMillis();
+        if (sloItl.isZero()
+                || sloItl.isNegative()
+                || sloTtft.isZero()
+                || sloTtft.isNegative()
+                || batchItl.isZero()
+                || batchItl.isNegative()) {
+            throw new IllegalArgumentException(
+                    "--slo-ttft, --slo-itl and --batch-itl must be positive, were "
+                            + sloTtft.toMillis()
+                            + " ms, "
+                            + sloItl.toMillis()
+                            + " ms, "
+                            + batchItl.toMillis()
+                            + " ms");
+        }
+        if (sloTtftPerThousandTokens.isNegative()) {
+            throw new IllegalArgumentException(
+                    "--slo-ttft-per-1k-tokens must be >= 0, was "
+                            + sloTtftPerThousandTokens.toMillis()
+                            + " ms");
+        }
+        c.ttftPerThousandPromptTokensMs = sloTtftPerThousandTokens.toMillis();
         c.interactiveItlMs = (int) sloItl.toMillis();
         c.batchItlMs = (int) batchItl.toMillis();
         c.crashEvery = crashEvery;

@@ -1,16 +1,19 @@
 package io.chiron.app;
 
+import io.chiron.fleet.report.Bounds;
 import io.chiron.fleet.sim.SimConfig;
 import io.chiron.fleet.workload.Workload;
 import io.chiron.policy.ChironConfig;
 import io.chiron.policy.ChironPolicy;
+import io.chiron.policy.OnePoolPolicy;
 import io.chiron.policy.ScalingPolicy;
 import io.chiron.policy.baseline.HpaPolicy;
 import io.chiron.policy.baseline.KpaPolicy;
 import io.chiron.policy.baseline.LlumnixPolicy;
-import io.chiron.policy.baseline.Load;
-import io.chiron.policy.baseline.OraclePolicy;
+import io.chiron.policy.baseline.RoleSplitPolicy;
 import io.chiron.policy.baseline.StaticPolicy;
+import io.chiron.policy.reference.HindsightPolicy;
+import io.chiron.records.InstanceRole;
 
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +21,24 @@ import java.util.List;
 /** The policies the simulator runs by name, with their settings. */
 final class Policies {
     static final List<String> NAMES =
-            List.of("chiron", "llumnix-untuned", "llumnix-tuned", "hpa", "kpa", "static", "oracle");
+            List.of(
+                    "chiron",
+                    "chiron-fixed-b",
+                    "chiron-one-pool",
+                    "llumnix-untuned",
+                    "llumnix-tuned",
+                    "hpa",
+                    "kpa",
+                    "llumnix-untuned-pools",
+                    "llumnix-tuned-pools",
+                    "hpa-pools",
+                    "kpa-pools",
+                    "static",
+                    "static-tuned",
+                    "hindsight");
+
+    /** The old name of {@code hindsight}, still accepted: it was never an oracle. */
+    static final String ORACLE_ALIAS = "oracle";
 
     /**
      * Llumnix thresholds chosen by {@code bench/llumnix-sweep.sh} (results in {@code
@@ -34,13 +54,34 @@ final class Policies {
     /** HPA target: 70 % request utilization. */
     static final double HPA_TARGET = 0.7;
 
-    /** KPA target concurrency per instance: 70 % of a 128-sequence batch. */
-    static final double KPA_TARGET = 90;
+    /**
+     * KPA target concurrency as a share of B: Knative's {@code
+     * container-concurrency-target-percentage} default of 70 % of a container's concurrency, which
+     * for a vLLM instance is its {@code max_num_seqs}.
+     */
+    static final double KPA_TARGET_SHARE = 0.7;
 
     private Policies() {}
 
-    static ScalingPolicy create(String name, SimConfig sim, Workload workload) {
-        return create(name, sim, workload, null);
+    /** A policy name as given, with the old alias mapped; unknown names fail naming the allowed. */
+    static String canonical(String name, String flag) {
+        if (ORACLE_ALIAS.equals(name)) {
+            return "hindsight";
+        }
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException(
+                    "unknown policy '"
+                            + name
+                            + "' in "
+                            + flag
+                            + "; allowed: "
+                            + String.join(", ", NAMES));
+        }
+        return name;
+    }
+
+    static ScalingPolicy create(String name, SimConfig sim, Workload workload, Duration horizon) {
+        return create(name, sim, workload, horizon, null);
     }
 
     /**
@@ -48,12 +89,26 @@ final class Policies {
      *     tuned defaults (the sweep uses this)
      */
     static ScalingPolicy create(
-            String name, SimConfig sim, Workload workload, double[] llumnixThresholds) {
+            String name,
+            SimConfig sim,
+            Workload workload,
+            Duration horizon,
+            double[] llumnixThresholds) {
         ChironConfig config = config(sim);
         int max = config.maxInstances;
         long kv = sim.kvCapacityTokens();
-        return switch (name) {
+        double[] llumnix =
+                llumnixThresholds != null
+                        ? llumnixThresholds
+                        : new double[] {TUNED_SCALE_OUT_BELOW, TUNED_SCALE_IN_ABOVE};
+        return switch (canonical(name, "--policy")) {
             case "chiron" -> new ChironPolicy(config, sim.latency);
+            case "chiron-fixed-b" -> new ChironPolicy(name, config, sim.latency, false);
+            case "chiron-one-pool" ->
+                    new OnePoolPolicy(
+                            name,
+                            new ChironPolicy(name, config, sim.latency, true),
+                            2 * config.globalPeriod.toMillis());
             case "llumnix-untuned" ->
                     new LlumnixPolicy(
                             name,
@@ -62,49 +117,46 @@ final class Policies {
                             kv,
                             1,
                             max);
-            case "llumnix-tuned" ->
-                    new LlumnixPolicy(
-                            name,
-                            llumnixThresholds != null
-                                    ? llumnixThresholds[0]
-                                    : TUNED_SCALE_OUT_BELOW,
-                            llumnixThresholds != null ? llumnixThresholds[1] : TUNED_SCALE_IN_ABOVE,
-                            kv,
-                            1,
-                            max);
+            case "llumnix-tuned" -> new LlumnixPolicy(name, llumnix[0], llumnix[1], kv, 1, max);
             case "hpa" -> new HpaPolicy(HPA_TARGET, 1, max);
-            case "kpa" -> new KpaPolicy(KPA_TARGET, 1, max);
+            case "kpa" -> new KpaPolicy(KPA_TARGET_SHARE * sim.initialBatchCap, 1, max);
+            case "llumnix-untuned-pools", "llumnix-tuned-pools", "hpa-pools", "kpa-pools" -> {
+                String base = name.substring(0, name.length() - "-pools".length());
+                yield RoleSplitPolicy.of(
+                        () -> create(base, sim, workload, horizon, llumnixThresholds));
+            }
             case "static" -> new StaticPolicy();
-            case "oracle" ->
-                    new OraclePolicy(
-                            load(workload),
-                            workload.startEpochMs(),
-                            workload.spec().duration().toMillis(),
-                            sim.latency,
-                            config,
-                            max,
-                            sim.initialBatchCap);
-            default ->
-                    throw new IllegalArgumentException(
-                            "unknown policy '" + name + "'; allowed: " + String.join(", ", NAMES));
+            case "static-tuned" ->
+                    new StaticPolicy(
+                            name,
+                            hindsight(sim, workload, horizon).batchSize(InstanceRole.INTERACTIVE));
+            case "hindsight" -> hindsight(sim, workload, horizon);
+            default -> throw new IllegalStateException(name);
         };
     }
 
-    static Load load(Workload w) {
-        int n = w.size();
-        long[] arrival = new long[n];
-        boolean[] interactive = new boolean[n];
-        int[] prompt = new int[n];
-        int[] output = new int[n];
-        long[] deadline = new long[n];
-        for (int i = 0; i < n; i++) {
-            arrival[i] = w.arrivalMs(i);
-            interactive[i] = w.interactive(i);
-            prompt[i] = w.promptTokens(i);
-            output[i] = w.outputTokens(i);
-            deadline[i] = w.deadlineMs(i);
-        }
-        return new Load(arrival, interactive, prompt, output, deadline);
+    static HindsightPolicy hindsight(SimConfig sim, Workload workload, Duration horizon) {
+        ChironConfig config = config(sim);
+        return new HindsightPolicy(
+                "hindsight",
+                workload.load(),
+                workload.startEpochMs(),
+                horizon.toMillis(),
+                sim.latency,
+                new HindsightPolicy.Settings(
+                        sim.interactiveItlMs,
+                        sim.batchItlMs,
+                        config.alpha,
+                        sim.coldStart.toMillis(),
+                        config.margin.toMillis(),
+                        config.batchMax,
+                        sim.kvCapacityTokens(),
+                        config.maxInstances,
+                        sim.chunkTokens));
+    }
+
+    static double lowerBoundGpuHours(SimConfig sim, Workload workload) {
+        return Bounds.lowerBoundGpuHours(sim, workload);
     }
 
     /** A policy's config with the fleet's SLOs and cold start, so both sides agree. */

@@ -11,16 +11,35 @@ import java.util.Map;
 final class Results {
     private Results() {}
 
-    /** The top-level keys of summary.json (DESIGN.md §5). */
+    /**
+     * The top-level keys of summary.json (DESIGN.md §5).
+     *
+     * @param seeds one seed (written as {@code seed}) or several ({@code seeds})
+     * @param simulatedSeconds the longest run's simulated time
+     * @param horizonSeconds the horizon the runs were allowed
+     * @param lowerBound the GPU-hour lower bound (the mean over the seeds)
+     */
     static Map<String, Object> header(
-            WorkloadOptions w, double simulatedSeconds, double wallSeconds) {
+            WorkloadOptions w,
+            java.util.List<Long> seeds,
+            double simulatedSeconds,
+            double horizonSeconds,
+            double wallSeconds,
+            double lowerBound) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("trace", w.trace);
         json.put("scenario", w.scenario().cliName());
-        json.put("seed", w.seed);
-        json.put("simulated_seconds", simulatedSeconds);
-        json.put("wall_seconds", wallSeconds);
+        if (seeds.size() == 1) {
+            json.put("seed", seeds.get(0));
+        } else {
+            json.put("seeds", seeds);
+        }
         json.put("rate_multiplier", w.rateMultiplier);
+        json.put("duration_seconds", w.duration.toSeconds());
+        json.put("simulated_seconds", simulatedSeconds);
+        json.put("horizon_seconds", horizonSeconds);
+        json.put("wall_seconds", wallSeconds);
+        json.put("gpu_hours_lower_bound", lowerBound);
         return json;
     }
 
@@ -34,6 +53,10 @@ final class Results {
                         "mixed", sim.initialInstances[1],
                         "batch", sim.initialInstances[2]));
         json.put("cold_start_seconds", sim.coldStart.toSeconds());
+        json.put("slo_ttft_ms", sim.interactiveTtftMs);
+        json.put("slo_ttft_per_1k_tokens_ms", sim.ttftPerThousandPromptTokensMs);
+        json.put("slo_itl_ms", sim.interactiveItlMs);
+        json.put("batch_itl_ms", sim.batchItlMs);
         json.put("chunk_tokens", sim.chunkTokens);
         json.put("kv_capacity_tokens", sim.kvCapacityTokens());
         return json;
@@ -41,8 +64,8 @@ final class Results {
 
     static void printPolicy(PrintStream out, String policy, PolicyResult p) {
         out.printf("Fleet outcome (policy: %s)%n", policy);
-        row(out, "interactive SLO attainment", DemoCommand.percent(p.interactiveSloAttainment()));
-        row(out, "batch SLO attainment", DemoCommand.percent(p.batchSloAttainment()));
+        row(out, "interactive SLO attainment", attainment(p.interactive()));
+        row(out, "batch SLO attainment", attainment(p.batch()));
         row(out, "GPU-hours", String.format("%.2f", p.gpuHours()));
         row(
                 out,
@@ -55,12 +78,32 @@ final class Results {
         row(out, "scaling actions", String.valueOf(p.scalingActions()));
         row(out, "batch-size changes", String.valueOf(p.batchSizeChanges()));
         row(out, "preemptions", String.valueOf(p.preemptions()));
-        row(
-                out,
-                "requests",
-                String.format(
-                        "%,d arrived, %,d finished, %,d dropped",
-                        p.requestsArrived(), p.requestsFinished(), p.requestsDropped()));
+        row(out, "decisions rejected by the guard", String.valueOf(p.guardRejections()));
+        for (var e : p.classes().entrySet()) {
+            var c = e.getValue();
+            if (c.arrived() > 0) {
+                row(
+                        out,
+                        e.getKey() + " requests",
+                        String.format(
+                                "%,d arrived: %,d met, %,d late, %,d dropped, %,d unfinished;"
+                                        + " %,d feasible",
+                                c.arrived(),
+                                c.met(),
+                                c.missedLate(),
+                                c.missedDropped(),
+                                c.missedUnfinished(),
+                                c.feasible()));
+            }
+        }
+    }
+
+    /** Attainment with its feasible ceiling where that is below 100 %. */
+    static String attainment(io.chiron.fleet.report.ClassOutcome c) {
+        String a = DemoCommand.percent(c.attainment());
+        return c.arrived() == 0 || c.feasible() == c.arrived()
+                ? a
+                : a + " (feasible ceiling " + DemoCommand.percent(c.feasibleShare()) + ")";
     }
 
     static void row(PrintStream out, String label, String value) {

@@ -3,7 +3,6 @@ package io.chiron.app;
 import io.chiron.app.demo.Demo;
 import io.chiron.fleet.run.Simulation;
 import io.chiron.fleet.sim.SimConfig;
-import io.chiron.fleet.workload.Workload;
 import io.chiron.policy.ScalingPolicy;
 
 import picocli.CommandLine.Command;
@@ -13,7 +12,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -35,7 +34,10 @@ final class SimulateCommand implements Callable<Integer> {
     @Option(
             names = "--policy",
             defaultValue = "chiron",
-            description = "Policy: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).",
+            description =
+                    "Policy: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}). hindsight"
+                            + " knows every arrival in advance: a strong reference, not a bound"
+                            + " (oracle is its old name).",
             completionCandidates = PolicyNames.class)
     String policy;
 
@@ -65,57 +67,62 @@ final class SimulateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintStream console = System.out;
-        SimConfig sim = fleet.config(workload.seed);
-        Workload w = workload.workload();
         if (llumnixThresholds != null
                 && (llumnixThresholds.length != 2
                         || llumnixThresholds[0] >= llumnixThresholds[1])) {
             throw new IllegalArgumentException(
                     "--llumnix-thresholds takes OUT,IN with OUT < IN, e.g. 40,200");
         }
-        ScalingPolicy p = Policies.create(policy, sim, w, llumnixThresholds);
-        sim.initialInstances = fleet.initialRoles(p, sim, w);
+        PolicyRun run = new PolicyRun(workload, fleet, actuationDelay, llumnixThresholds);
+        PolicyRun.Input in = run.input(workload.seed);
+        ScalingPolicy p = run.policy(policy, in);
+        SimConfig sim = run.fleet(p, in);
         console.printf(
-                "Simulating %s on %s (%s, x%s, %d requests) for %d s with %d instances (%s)...%n",
+                "Simulating %s on %s (%s, x%s, %,d requests) for %d s of arrivals (horizon %d s)"
+                        + " with %d instances (%s)...%n",
                 p.name(),
                 workload.trace,
                 workload.scenario(),
                 DemoCommand.format(workload.rateMultiplier),
-                w.size(),
+                in.workload().size(),
                 workload.duration.toSeconds(),
+                in.horizon().toSeconds(),
                 sim.initialInstances[0] + sim.initialInstances[1] + sim.initialInstances[2],
                 Demo.describeFleet(sim.initialInstances));
-        Simulation simulation =
-                new Simulation(
-                        sim,
-                        w,
-                        p,
-                        new Simulation.Options(
-                                Duration.ofSeconds(5), actuationDelay, Duration.ofMinutes(1)));
         Simulation.Result result;
         try (ConsoleProgress progress =
-                new ConsoleProgress("simulated", workload.duration.toSeconds(), " s", console)) {
+                new ConsoleProgress("simulated", in.horizon().toSeconds(), " s", console)) {
             result =
-                    simulation.run(
-                            workload.duration,
+                    run.run(
+                            p,
+                            in,
                             f -> progress.update((long) (f.now() / 1000), FleetStatus.line(f)));
         }
         console.println();
         Results.printPolicy(console, result.policy(), result.metrics());
+        Results.row(
+                console,
+                "GPU-hours over the lower bound",
+                String.format(
+                        "%.2fx (bound %.2f)",
+                        result.metrics().gpuHours() / in.lowerBoundGpuHours(),
+                        in.lowerBoundGpuHours()));
         console.printf(
                 "%nsimulated %.0f s in %.2f s of wall time: %.0fx real time%n",
                 result.simulatedSeconds(),
                 result.wallSeconds(),
                 result.simulatedSeconds() / Math.max(1e-9, result.wallSeconds()));
         Map<String, Object> summary =
-                Results.header(workload, result.simulatedSeconds(), result.wallSeconds());
-        Map<String, Object> policies = new LinkedHashMap<>();
+                Results.header(
+                        workload,
+                        List.of(workload.seed),
+                        result.simulatedSeconds(),
+                        in.horizon().toSeconds(),
+                        result.wallSeconds(),
+                        in.lowerBoundGpuHours());
         Map<String, Object> metrics = result.metrics().toJson();
-        if (p instanceof io.chiron.policy.baseline.OraclePolicy oracle) {
-            metrics.put("gpu_hours_lower_bound", oracle.lowerBoundGpuHours());
-        }
-        policies.put(result.policy(), metrics);
-        summary.put("policies", policies);
+        metrics.put("gpu_hours_over_bound", result.metrics().gpuHours() / in.lowerBoundGpuHours());
+        summary.put("policies", Map.of(result.policy(), metrics));
         summary.put("fleet", Results.fleet(sim, fleet));
         Path file = Summaries.write(out, summary);
         Path decisions = Summaries.writeDecisions(out, result.decisions());

@@ -58,6 +58,16 @@ final class WorkloadOptions {
     long seed;
 
     @Option(
+            names = "--horizon",
+            converter = DurationConverter.class,
+            description =
+                    "How long a run may go on after the arrivals stop at --duration, to let every"
+                            + " request finish or pass its deadline; requests still open then count"
+                            + " as missed_unfinished (default: ten minutes after the last"
+                            + " deadline, or after --duration).")
+    Duration horizon;
+
+    @Option(
             names = "--batch-bulk",
             description =
                     "Batch requests per bulk (mixed: default 1000 x multiplier; batch-backlog:"
@@ -81,6 +91,10 @@ final class WorkloadOptions {
     }
 
     WorkloadSpec spec() {
+        return spec(seed);
+    }
+
+    WorkloadSpec spec(long seed) {
         if (duration.isZero()
                 || duration.isNegative()
                 || duration.compareTo(Duration.ofDays(7)) > 0) {
@@ -96,6 +110,26 @@ final class WorkloadOptions {
     }
 
     Workload workload() {
-        return Workload.build(Trace.load(trace).from(traceStart.toMillis()), spec());
+        return workload(seed);
+    }
+
+    Workload workload(long seed) {
+        return Workload.build(Trace.load(trace).from(traceStart.toMillis()), spec(seed));
+    }
+
+    /** The horizon of a run of {@code w}: --horizon, or ten minutes after its last deadline. */
+    Duration horizon(Workload w) {
+        if (horizon == null) {
+            return io.chiron.fleet.run.Simulation.defaultHorizon(w);
+        }
+        if (horizon.compareTo(duration) < 0) {
+            throw new IllegalArgumentException(
+                    "--horizon must be at least --duration ("
+                            + duration.toSeconds()
+                            + " s), was "
+                            + horizon.toSeconds()
+                            + " s");
+        }
+        return horizon;
     }
 }

@@ -1,11 +1,11 @@
 package io.chiron.app;
 
-import io.chiron.actuator.GuardConfig;
-import io.chiron.actuator.InMemoryGuardMemory;
-import io.chiron.actuator.SafetyGuard;
 import io.chiron.app.replay.Recording;
 import io.chiron.app.replay.Replay;
 import io.chiron.fleet.workload.Scenario;
+import io.chiron.guard.GuardConfig;
+import io.chiron.guard.InMemoryGuardMemory;
+import io.chiron.guard.SafetyGuard;
 import io.chiron.jobs.ActuatorOptions;
 import io.chiron.jobs.JobOptions;
 import io.chiron.policy.ChironConfig;

@@ -61,9 +61,14 @@ class SimulateCommandTest {
                         "scenario",
                         "seed",
                         "simulated_seconds",
+                        "horizon_seconds",
                         "wall_seconds",
+                        "gpu_hours_lower_bound",
                         "policies");
-        assertThat(s.get("simulated_seconds").asDouble()).isEqualTo(600.0);
+        // Arrivals stop at 10 min; the run goes on until the work is done, within the horizon:
+        // the last bulk (at 1 min) is due at 61 min, plus 10 min.
+        assertThat(s.get("horizon_seconds").asDouble()).isEqualTo(71 * 60.0);
+        assertThat(s.get("simulated_seconds").asDouble()).isBetween(600.0, 71 * 60.0);
         JsonNode chiron = s.get("policies").get("chiron");
         assertThat(chiron.fieldNames())
                 .toIterable()
@@ -75,8 +80,20 @@ class SimulateCommandTest {
                         "throughput_rps",
                         "goodput_rps",
                         "scaling_actions",
-                        "preemptions");
+                        "preemptions",
+                        "guard_rejections",
+                        "classes");
         assertThat(chiron.get("gpu_hours").asDouble()).isPositive();
+        for (String c : new String[] {"interactive", "batch"}) {
+            JsonNode k = chiron.get("classes").get(c);
+            assertThat(k.get("arrived").asLong())
+                    .isPositive()
+                    .isEqualTo(
+                            k.get("met").asLong()
+                                    + k.get("missed_late").asLong()
+                                    + k.get("missed_dropped").asLong()
+                                    + k.get("missed_unfinished").asLong());
+        }
         assertThat(dir.resolve("c").resolve("decisions.jsonl")).exists();
     }
 

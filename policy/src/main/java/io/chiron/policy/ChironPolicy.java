@@ -20,19 +20,31 @@ import java.util.Map;
  * same classes the Flink job runs with its state in keyed state.
  */
 public final class ChironPolicy implements ScalingPolicy {
+    private final String name;
     private final LocalAutoscaler local;
     private final GlobalAutoscaler global;
     private final Map<String, LocalState> locals = new HashMap<>();
     private final Map<String, PoolState> pools = new HashMap<>();
 
     public ChironPolicy(ChironConfig config, LatencyModel model) {
-        this.local = new LocalAutoscaler(config, model, "chiron");
-        this.global = new GlobalAutoscaler(config, model, "chiron", config.localPeriod.toMillis());
+        this("chiron", config, model, true);
+    }
+
+    /**
+     * @param name the name its decisions carry
+     * @param localAutoscaler false for the fixed-B ablation: the instances keep the B they start
+     *     with
+     */
+    public ChironPolicy(
+            String name, ChironConfig config, LatencyModel model, boolean localAutoscaler) {
+        this.name = name;
+        this.local = localAutoscaler ? new LocalAutoscaler(config, model, name) : null;
+        this.global = new GlobalAutoscaler(config, model, name, config.localPeriod.toMillis());
     }
 
     @Override
     public String name() {
-        return "chiron";
+        return name;
     }
 
     @Override
@@ -41,6 +53,9 @@ public final class ChironPolicy implements ScalingPolicy {
         for (InstanceSignal s : instances) {
             if (s.getState() == InstanceState.STOPPED) {
                 locals.remove(s.getInstanceId());
+                continue;
+            }
+            if (local == null) {
                 continue;
             }
             local.decide(s, locals.computeIfAbsent(s.getInstanceId(), id -> new LocalState()))
@@ -55,6 +70,11 @@ public final class ChironPolicy implements ScalingPolicy {
     /** Most instances serve interactive traffic; a fifth are mixed headroom, the rest batch. */
     @Override
     public int[] initialRoles(int total) {
+        return roleSplit(total);
+    }
+
+    /** Chiron's split of a starting fleet: 60 % interactive, 20 % mixed, the rest batch. */
+    public static int[] roleSplit(int total) {
         int mixed = Math.max(1, Math.round(total * 0.2f));
         int interactive = Math.max(1, Math.round(total * 0.6f));
         return new int[] {interactive, mixed, Math.max(0, total - interactive - mixed)};

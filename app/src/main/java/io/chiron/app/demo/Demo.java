@@ -3,6 +3,7 @@ package io.chiron.app.demo;
 import io.chiron.embedded.EmbeddedStack;
 import io.chiron.fleet.kafka.ClosedLoopFleet;
 import io.chiron.fleet.kafka.KafkaTelemetry;
+import io.chiron.fleet.report.Bounds;
 import io.chiron.fleet.report.PolicyResult;
 import io.chiron.fleet.sim.Fleet;
 import io.chiron.fleet.sim.SimConfig;
@@ -54,7 +55,8 @@ public final class Demo {
             List<ActuationResult> actuations,
             List<DeadLetter> deadLetters,
             List<ClosedLoopFleet.Applied> applied,
-            long endEpochMs) {
+            long endEpochMs,
+            double lowerBoundGpuHours) {
 
         public long decisions(DecisionAction action) {
             return decisions.stream().filter(d -> d.getAction() == action).count();
@@ -161,10 +163,16 @@ public final class Demo {
             // Drain: every window fires and every sink flushes before the topics are read.
             stack.flink().stopWithDrain(job);
             String bs = stack.bootstrapServers();
+            List<ActuationResult> actuations =
+                    TopicReader.readAll(bs, Topic.ACTUATIONS.defaultName(), ActuationResult.class);
+            long rejected =
+                    actuations.stream()
+                            .filter(a -> a.getStatus() == ActuationStatus.REJECTED)
+                            .count();
             Result result =
                     new Result(
                             o,
-                            PolicyResult.of(fleet),
+                            PolicyResult.of(fleet, rejected, o.simulated().toMillis() / 1000.0),
                             fleet.now() / 1000,
                             (System.nanoTime() - wallStart) / 1e9,
                             startup,
@@ -175,12 +183,12 @@ public final class Demo {
                                     bs, Topic.POOL_SIGNALS.defaultName(), PoolSignal.class),
                             TopicReader.readAll(
                                     bs, Topic.DECISIONS.defaultName(), ScalingDecision.class),
-                            TopicReader.readAll(
-                                    bs, Topic.ACTUATIONS.defaultName(), ActuationResult.class),
+                            actuations,
                             TopicReader.readAll(
                                     bs, Topic.DEAD_LETTERS.defaultName(), DeadLetter.class),
                             loop.applied(),
-                            fleet.nowEpochMs());
+                            fleet.nowEpochMs(),
+                            Bounds.lowerBoundGpuHours(sim, workload));
             whileUp.use(bs);
             return result;
         }

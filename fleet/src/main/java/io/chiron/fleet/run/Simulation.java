@@ -4,6 +4,10 @@ import io.chiron.fleet.report.PolicyResult;
 import io.chiron.fleet.sim.Fleet;
 import io.chiron.fleet.sim.SimConfig;
 import io.chiron.fleet.workload.Workload;
+import io.chiron.guard.GuardConfig;
+import io.chiron.guard.GuardMemory;
+import io.chiron.guard.InMemoryGuardMemory;
+import io.chiron.guard.SafetyGuard;
 import io.chiron.policy.Commands;
 import io.chiron.policy.ScalingPolicy;
 import io.chiron.records.FleetCommand;
@@ -20,15 +24,38 @@ import java.util.function.Consumer;
 /**
  * One policy on one workload, in-process: the fleet's telemetry goes through the same window
  * arithmetic as the Flink job ({@link SignalCollector}), the policy is called directly at every
- * window end, and its decisions reach the fleet after an actuation delay. Deterministic for a given
- * workload, configuration and policy.
+ * window end, its decisions pass the same {@link SafetyGuard} as in production, and what the guard
+ * allows reaches the fleet after an actuation delay. Arrivals stop at the workload's end; the run
+ * goes on until every request has finished (or the horizon), so every request is accounted for and
+ * GPU time covers all of the work. Deterministic for a given workload, configuration and policy.
  */
 public final class Simulation {
-    /** How the loop is timed. */
-    public record Options(Duration window, Duration actuationDelay, Duration queueBucket) {
+    /** How the loop is timed, and the guard in front of the fleet. */
+    public record Options(
+            Duration window, Duration actuationDelay, Duration queueBucket, GuardConfig guard) {
         public static Options defaults() {
-            return new Options(Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMinutes(1));
+            return new Options(
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(2),
+                    Duration.ofMinutes(1),
+                    GuardConfig.defaults());
         }
+
+        public Options withActuationDelay(Duration delay) {
+            return new Options(window, delay, queueBucket, guard);
+        }
+    }
+
+    /**
+     * The default horizon of a workload: ten minutes after its last deadline, or after its arrivals
+     * end when that is later.
+     */
+    public static Duration defaultHorizon(Workload workload) {
+        long end = workload.spec().duration().toMillis();
+        for (int i = 0; i < workload.size(); i++) {
+            end = Math.max(end, workload.deadlineMs(i) - workload.startEpochMs());
+        }
+        return Duration.ofMillis(end).plusMinutes(10);
     }
 
     /** One row of the time series: the fleet at the end of a window. */
@@ -50,7 +77,8 @@ public final class Simulation {
             double simulatedSeconds,
             double wallSeconds,
             List<ScalingDecision> decisions,
-            List<Sample> series) {}
+            List<Sample> series,
+            long guardRejections) {}
 
     private record Pending(double atMs, FleetCommand command) {}
 
@@ -58,6 +86,9 @@ public final class Simulation {
     private final ScalingPolicy policy;
     private final SignalCollector collector;
     private final Options options;
+    private final SafetyGuard guard;
+    private final GuardMemory guardMemory = new InMemoryGuardMemory();
+    private final Workload workload;
 
     public Simulation(SimConfig config, Workload workload, ScalingPolicy policy, Options options) {
         this.options = options;
@@ -68,6 +99,8 @@ public final class Simulation {
                         config.heartbeat.toMillis(),
                         options.queueBucket().toMillis());
         this.fleet = new Fleet(config, workload, collector);
+        this.guard = new SafetyGuard(options.guard());
+        this.workload = workload;
     }
 
     public Fleet fleet() {
@@ -75,19 +108,21 @@ public final class Simulation {
     }
 
     /**
-     * Runs for {@code duration} of simulated time.
+     * Runs until every request has finished or {@code horizon} of simulated time has passed.
      *
      * @param progress called once per simulated minute
      */
-    public Result run(Duration duration, Consumer<Fleet> progress) {
+    public Result run(Duration horizon, Consumer<Fleet> progress) {
         long wallStart = System.nanoTime();
         long windowMs = options.window().toMillis();
-        double endMs = duration.toMillis();
+        double endMs = horizon.toMillis();
+        double arrivalsEndMs = workload.spec().duration().toMillis();
         double nextWindow = windowMs;
         double nextProgress = 60_000;
         ArrayDeque<Pending> pending = new ArrayDeque<>();
         List<ScalingDecision> decisions = new ArrayList<>();
         List<Sample> series = new ArrayList<>();
+        long rejected = 0;
         while (fleet.now() < endMs) {
             double next = Math.min(endMs, nextWindow);
             if (!pending.isEmpty()) {
@@ -101,15 +136,23 @@ public final class Simulation {
                 for (SignalCollector.Window w : collector.closeUntil(fleet.nowEpochMs())) {
                     for (ScalingDecision d : policy.decide(w.instances(), w.pool())) {
                         decisions.add(d);
-                        // Decisions are made in order, so their commands stay in order.
-                        pending.add(
-                                new Pending(
-                                        next + options.actuationDelay().toMillis(),
-                                        Commands.of(d, d.getTarget())));
+                        SafetyGuard.Verdict v = check(d, w.pool().getWindowEndMs());
+                        if (v.outcome() == SafetyGuard.Outcome.REJECT) {
+                            rejected++;
+                        } else if (v.allowed()) {
+                            // Decisions are made in order, so their commands stay in order.
+                            pending.add(
+                                    new Pending(
+                                            next + options.actuationDelay().toMillis(),
+                                            Commands.of(d, v.value())));
+                        }
                     }
                 }
                 series.add(sample());
                 nextWindow += windowMs;
+                if (fleet.now() >= arrivalsEndMs && fleet.drained()) {
+                    break;
+                }
             }
             if (fleet.now() >= nextProgress) {
                 progress.accept(fleet);
@@ -118,11 +161,22 @@ public final class Simulation {
         }
         return new Result(
                 policy.name(),
-                PolicyResult.of(fleet),
+                PolicyResult.of(fleet, rejected, arrivalsEndMs / 1000),
                 fleet.now() / 1000,
                 (System.nanoTime() - wallStart) / 1e9,
                 decisions,
-                series);
+                series,
+                rejected);
+    }
+
+    /** The guard's verdict, with the window's end as its watermark, as the job's actuator has. */
+    private SafetyGuard.Verdict check(ScalingDecision d, long watermarkMs) {
+        try {
+            return guard.check(d, watermarkMs, guardMemory);
+        } catch (Exception e) {
+            // In-memory guard memory does not throw; a failure here is a bug, not a fault.
+            throw new IllegalStateException("safety guard failed on " + d.getDecisionId(), e);
+        }
     }
 
     private Sample sample() {

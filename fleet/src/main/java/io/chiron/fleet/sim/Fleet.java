@@ -1,6 +1,7 @@
 package io.chiron.fleet.sim;
 
 import io.chiron.fleet.workload.Workload;
+import io.chiron.policy.reference.ServiceBounds;
 import io.chiron.records.CommandType;
 import io.chiron.records.FleetCommand;
 import io.chiron.records.InstanceHeartbeat;
@@ -63,6 +64,7 @@ public final class Fleet {
     private double now;
     private int nextInstanceNumber;
     private final java.util.SplittableRandom random;
+    private final ServiceBounds bounds;
     private double nextCrashMs = Double.POSITIVE_INFINITY;
 
     public Fleet(SimConfig config, Workload workload, TelemetryListener telemetry) {
@@ -83,6 +85,7 @@ public final class Fleet {
         }
         nextTickMs = config.heartbeat.toMillis();
         random = new java.util.SplittableRandom(config.seed);
+        bounds = new ServiceBounds(config.latency, kvCapacity, 1, config.chunkTokens);
         scheduleCrash();
     }
 
@@ -343,19 +346,28 @@ public final class Fleet {
 
     private void arrive(int index) {
         boolean interactive = workload.interactive(index);
+        int prompt = workload.promptTokens(index);
         Request r =
                 new Request(
                         index,
                         interactive,
                         now,
-                        workload.promptTokens(index),
+                        prompt,
                         workload.outputTokens(index),
                         workload.deadlineMs(index),
-                        interactive ? config.interactiveTtftMs : 0,
+                        interactive ? config.interactiveTtftMs(prompt) : 0,
                         interactive ? config.interactiveItlMs : config.batchItlMs);
-        stats.arrived(interactive);
+        stats.arrived(interactive, feasible(r));
         emit(RequestEventType.ARRIVED, r, null, now, null);
         enqueue(r);
+    }
+
+    /** Whether the request's bounds can be met at all, alone on an idle instance. */
+    private boolean feasible(Request r) {
+        return r.interactive
+                ? bounds.interactiveFeasible(r.prompt, r.output, r.sloTtftMs, r.sloItlMs)
+                : bounds.batchFeasible(
+                        r.prompt, r.output, r.deadlineMs - (epochMs + r.arrivalMs), r.sloItlMs);
     }
 
     private void enqueue(Request r) {
@@ -657,30 +669,6 @@ public final class Fleet {
             }
         }
         return n;
-    }
-
-    /**
-     * Requests not finished whose SLO is already lost at the current time: interactive ones past
-     * their TTFT bound without a first token, batch ones past their deadline. They count as misses
-     * in the attainment of a run that ends before they do.
-     *
-     * @return {interactive, batch}
-     */
-    public long[] overdue() {
-        long[] late = new long[2];
-        List<Request> open = new ArrayList<>(interactiveQueue);
-        open.addAll(batchQueue);
-        for (Instance i : instances) {
-            open.addAll(i.runningRequests());
-        }
-        for (Request r : open) {
-            if (r.interactive && !r.hasFirstToken() && now - r.arrivalMs > r.sloTtftMs) {
-                late[0]++;
-            } else if (!r.interactive && epochMs + now > r.deadlineMs) {
-                late[1]++;
-            }
-        }
-        return late;
     }
 
     /** Requests admitted to an instance and not finished. */

@@ -10,6 +10,12 @@ public final class FleetStats {
     public long metBatch;
     public long droppedInteractive;
     public long droppedBatch;
+
+    /** Requests whose bounds can be met at all, alone on an idle instance (see ServiceBounds). */
+    public long feasibleInteractive;
+
+    public long feasibleBatch;
+
     public long outputTokens;
     public long metOutputTokens;
 
@@ -31,11 +37,13 @@ public final class FleetStats {
     /** GPU time of stopped instances, ms; {@link Fleet#gpuMs()} adds the live ones. */
     double gpuMs;
 
-    void arrived(boolean interactive) {
+    void arrived(boolean interactive, boolean feasible) {
         if (interactive) {
             arrivedInteractive++;
+            feasibleInteractive += feasible ? 1 : 0;
         } else {
             arrivedBatch++;
+            feasibleBatch += feasible ? 1 : 0;
         }
     }
 

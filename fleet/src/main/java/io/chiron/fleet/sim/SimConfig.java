@@ -38,6 +38,13 @@ public final class SimConfig {
     /** Interactive TTFT bound, ms. */
     public int interactiveTtftMs = 2000;
 
+    /**
+     * Length-aware TTFT: added to an interactive request's TTFT bound per 1,000 prompt tokens, ms
+     * (0: the fixed bound). Serving papers scale the bound with the prompt, since a fixed one
+     * cannot be met for very long prompts even alone on an idle GPU.
+     */
+    public double ttftPerThousandPromptTokensMs = 0;
+
     /** Interactive mean ITL bound, ms. */
     public int interactiveItlMs = 50;
 
@@ -55,6 +62,15 @@ public final class SimConfig {
 
     /** Seed of the fleet's own random choices (crash times and victims). */
     public long seed = 1;
+
+    /** An interactive request's TTFT bound for its prompt length, ms. */
+    public int interactiveTtftMs(int promptTokens) {
+        return (int)
+                Math.min(
+                        Integer.MAX_VALUE,
+                        interactiveTtftMs
+                                + Math.round(ttftPerThousandPromptTokensMs * promptTokens / 1000));
+    }
 
     public long kvCapacityTokens() {
         return latency.profile().kvCapacityTokens();

@@ -1,6 +1,7 @@
 package io.chiron.fleet.workload;
 
 import io.chiron.fleet.trace.Trace;
+import io.chiron.policy.reference.Load;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -175,6 +176,16 @@ public final class Workload {
 
     public int outputTokens(int i) {
         return output[i];
+    }
+
+    /** The whole load as the hindsight reference and the lower bound see it. */
+    public Load load() {
+        return new Load(
+                arrivalMs.clone(),
+                interactive.clone(),
+                prompt.clone(),
+                output.clone(),
+                deadlineMs.clone());
     }
 
     /** Deadline of a batch request, epoch ms; 0 for interactive ones. */

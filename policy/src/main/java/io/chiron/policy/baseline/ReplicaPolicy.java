@@ -12,12 +12,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The shape the baselines share: a homogeneous fleet of MIXED instances (no roles), one replica
- * count decided every {@code period}, within [min, max]. Until the telemetry shows the last
- * decision's effect (at most two periods), its target counts as current.
+ * The shape the baselines share: one replica count of one role decided every {@code period}, within
+ * [min, max]; by default a homogeneous fleet of MIXED instances (no roles), or one pool of {@link
+ * RoleSplitPolicy}. Until the telemetry shows the last decision's effect (at most two periods), its
+ * target counts as current.
  */
 abstract class ReplicaPolicy implements ScalingPolicy {
-    private final String name;
+    private String name;
+    private InstanceRole role = InstanceRole.MIXED;
     private final long periodMs;
     protected final int minInstances;
     protected final int maxInstances;
@@ -35,6 +37,17 @@ abstract class ReplicaPolicy implements ScalingPolicy {
     @Override
     public final String name() {
         return name;
+    }
+
+    /** Scales {@code role} under {@code name} instead: one pool of a role-split fleet. */
+    final ReplicaPolicy asPool(String name, InstanceRole role) {
+        this.name = name;
+        this.role = role;
+        return this;
+    }
+
+    final InstanceRole role() {
+        return role;
     }
 
     /** What one run of the policy wants: a target count and why. */
@@ -80,7 +93,7 @@ abstract class ReplicaPolicy implements ScalingPolicy {
                 Decisions.replicas(
                         name,
                         pool.getModel(),
-                        InstanceRole.MIXED,
+                        role,
                         now,
                         target,
                         current,

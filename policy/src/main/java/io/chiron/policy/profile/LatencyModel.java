@@ -167,6 +167,26 @@ public final class LatencyModel {
         return best;
     }
 
+    /** Prompt-token totals at which the profile measured prefill: the knots of f(T). */
+    public long[] prefillKnots() {
+        long[] knots = new long[prefillTokens.length];
+        for (int i = 0; i < knots.length; i++) {
+            knots[i] = (long) prefillTokens[i];
+        }
+        return knots;
+    }
+
+    /**
+     * The slope of f(T) beyond the last knot, ms per token: prefill's cost per token as T grows.
+     */
+    public double prefillAsymptoticMsPerToken() {
+        int n = prefillTokens.length;
+        return n < 2
+                ? 0
+                : (prefillBase[n - 1] - prefillBase[n - 2])
+                        / (prefillTokens[n - 1] - prefillTokens[n - 2]);
+    }
+
     /** The fastest measured step: the weight read every iteration pays, ms. */
     public double floorMs() {
         return floorMs;

@@ -1,7 +1,5 @@
 package io.chiron.policy.baseline;
 
-import io.chiron.policy.ChironConfig;
-import io.chiron.policy.Fixtures;
 import io.chiron.records.InstanceRole;
 import io.chiron.records.InstanceSignal;
 import io.chiron.records.PoolSignal;
@@ -147,20 +145,72 @@ class BaselinesTest {
     }
 
     @Test
-    void theOracleBoundIsTheTotalWorkPerfectlyPacked() {
-        // Flat model: 10 ms decode steps at any B (T(B) = 100 B tok/s), 0.1 ms prefill per token.
-        // alpha * 50 ms = 40 ms allows B = 512: 51,200 tok/s. Two requests of 1,000 prompt and
-        // 5,120 output tokens: 2 * (0.1 s + 0.1 s) = 0.4 instance-s = 0.4/3600 GPU-hours.
-        ChironConfig config = ChironConfig.defaults();
-        Load load =
-                new Load(
-                        new long[] {T0, T0 + 1_000},
-                        new boolean[] {true, false},
-                        new int[] {1_000, 1_000},
-                        new int[] {5_120, 5_120},
-                        new long[] {0, T0 + 3_600_000});
-        OraclePolicy oracle =
-                new OraclePolicy(load, T0, 3_600_000, Fixtures.flatModel(), config, 64, 512);
-        assertThat(oracle.lowerBoundGpuHours()).isCloseTo(0.4 / 3600, within(1e-12));
+    void hpaSetsStartingPodsAsideInsteadOfMultiplyingTheLoadByThem() {
+        HpaPolicy hpa = new HpaPolicy(0.7, 1, 64);
+        // 2 ready pods full (64 of 64), 4 more starting (spec 6). Over ready pods the ratio is
+        // 1 / 0.7 = 1.43; counting the 4 not-ready pods at 0 %: 2 / 6 / 0.7 = 0.48, which no
+        // longer asks for more -> hold. (Multiplying the spec by 1.43 would ask for 9.)
+        PoolSignal p = PoolSignal.newBuilder(mixedPool(T0, 2)).setProvisioningMixed(4).build();
+        assertThat(hpa.decide(List.of(mixed("a", 0, 64, 64), mixed("b", 0, 64, 64)), p)).isEmpty();
+    }
+
+    @Test
+    void hpaScalesUpAtMostByTheDefaultPoliciesPerPeriod() {
+        HpaPolicy hpa = new HpaPolicy(0.7, 1, 64);
+        // One pod, 64 running and 1,000 queued, B 64: utilization (64 + 1,000) / 64 = 16.6,
+        // ratio 23.75 -> desired 24; the default policies allow max(100 % = +1, 4 pods) per
+        // 15 s: 1 + 4 = 5.
+        PoolSignal p = PoolSignal.newBuilder(mixedPool(T0, 1)).setQueueInteractive(1_000).build();
+        assertThat(hpa.decide(List.of(mixed("a", 0, 64, 64)), p))
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.getTarget()).isEqualTo(5);
+                            assertThat(d.getInputs().get("desired")).isEqualTo(24.0);
+                        });
+    }
+
+    @Test
+    void aRoleSplitBaselineScalesEachPoolOnItsOwnClass() {
+        RoleSplitPolicy split = RoleSplitPolicy.of(() -> new HpaPolicy(0.7, 1, 64));
+        // Interactive pool: 1 pod at 64 of 64 plus the 500 queued interactive requests:
+        // (64 + 500) / 64 = 8.8, ratio 12.6 -> desired 13, limited to 1 + 4 = 5 INTERACTIVE.
+        // Batch pool: 1 pod with 4 running of 64 and no batch queue (the interactive queue is
+        // not its load): utilization 0.0625, ratio 0.09 -> desired 1 = current: nothing.
+        PoolSignal p =
+                pool(T0).setInstancesInteractive(1)
+                        .setInstancesMixed(1)
+                        .setInstancesBatch(1)
+                        .setQueueInteractive(500)
+                        .build();
+        List<InstanceSignal> pods =
+                List.of(
+                        instance("i", 64).setRunningMean(64).build(),
+                        instance("b", 64).setRole(InstanceRole.BATCH).setRunningMean(4).build());
+        assertThat(split.name()).isEqualTo("hpa-pools");
+        assertThat(split.decide(pods, p))
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.getRole()).isEqualTo(InstanceRole.INTERACTIVE);
+                            assertThat(d.getTarget()).isEqualTo(5);
+                        });
+        assertThat(split.initialRoles(10)).containsExactly(6, 2, 2);
+    }
+
+    @Test
+    void staticTunedSetsEveryInstanceToItsBatchSizeOnce() {
+        StaticPolicy tuned = new StaticPolicy("static-tuned", 300);
+        List<InstanceSignal> pods = List.of(mixed("a", 0, 1, 256), mixed("b", 0, 1, 300));
+        // a runs 256: one decision to 300; b is at 300 already.
+        assertThat(tuned.decide(pods, mixedPool(T0, 2)))
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.getInstanceId()).isEqualTo("a");
+                            assertThat(d.getTarget()).isEqualTo(300);
+                        });
+        // The command is in flight: not asked again while the signal still shows 256.
+        assertThat(tuned.decide(pods, mixedPool(T0 + 5_000, 2))).isEmpty();
     }
 }

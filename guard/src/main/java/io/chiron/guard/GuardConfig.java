@@ -1,4 +1,4 @@
-package io.chiron.actuator;
+package io.chiron.guard;
 
 import java.io.Serializable;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.chiron.actuator;
+package io.chiron.guard;
 
 import io.chiron.records.DecisionAction;
 import io.chiron.records.ScalingDecision;

@@ -1,4 +1,4 @@
-package io.chiron.actuator;
+package io.chiron.guard;
 
 /**
  * What the guard remembers about one pool: decisions already handled, the last action on each

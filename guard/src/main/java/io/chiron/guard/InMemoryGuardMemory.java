@@ -1,4 +1,4 @@
-package io.chiron.actuator;
+package io.chiron.guard;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;

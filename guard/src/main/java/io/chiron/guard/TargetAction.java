@@ -1,4 +1,4 @@
-package io.chiron.actuator;
+package io.chiron.guard;
 
 /** The last action applied to one target (an instance's batch size, a role's replica count). */
 public class TargetAction {
