@@ -153,6 +153,10 @@ final class FleetOptions {
         c.ttftPerThousandPromptTokensMs = sloTtftPerThousandTokens.toMillis();
         c.interactiveItlMs = (int) sloItl.toMillis();
         c.batchItlMs = (int) batchItl.toMillis();
+        if (crashEvery != null && crashEvery.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException(
+                    "--crash-every must be at least 1s, was " + crashEvery.toMillis() + " ms");
+        }
         c.crashEvery = crashEvery;
         c.seed = seed;
         return c;

@@ -116,8 +116,11 @@ class ClosedLoopITCase {
                 .anyMatch(o -> o.contains(" B ") && o.contains("->"));
         assertThat(result.chiron().batchSizeChanges()).isPositive();
         assertThat(result.chiron().scalingActions()).isPositive();
-        // The fleet ran more instances than it started with: GPU time beyond two instances.
-        assertThat(result.chiron().gpuHours()).isGreaterThan(2 * 4 / 60.0);
+        // The fleet ran more instances than it started with: GPU time beyond its starting fleet
+        // (the defaults' 2 interactive + 1 mixed) for the four minutes.
+        int[] start = result.options().initialInstances();
+        double startingFleetHours = (start[0] + start[1] + start[2]) * 4 / 60.0;
+        assertThat(result.chiron().gpuHours()).isGreaterThan(startingFleetHours);
     }
 
     @Test

@@ -93,8 +93,12 @@ class GlobalAutoscalerPropertiesTest {
     @Property(tries = 300, seed = "12")
     void staleTelemetryNeverScalesIn(@ForAll("pools") PoolSignal p) {
         PoolSignal stale = PoolSignal.newBuilder(p).setStaleInstances(1).build();
-        PoolState state = new PoolState(); // cooled down long ago, ready to scale in
+        // Cooled down long ago and below the scale-in threshold for an hour: only the stale rule
+        // can hold a scale-in back (without it, this property fails: see
+        // holdsWhenTelemetryIsStale).
+        PoolState state = new PoolState();
         state.lowSinceMs = T0 - 3_600_000;
+        state.lastActionMs = T0 - 3_600_000;
         assertThat(global().onPoolSignal(stale, state))
                 .noneMatch(d -> d.getTarget() < d.getPrevious());
     }

@@ -77,7 +77,7 @@ class GlobalAutoscalerTest {
         state.lastActionMs = T0 - 60_000;
         PoolSignal idle = pool(T0).setInstancesBatch(3).build();
         assertThat(forRole(global.onPoolSignal(idle, state), InstanceRole.BATCH)).isEmpty();
-        // Six minutes after it (cooldown 5 min): 3 -> 2, not 3 -> 0.
+        // Six minutes after it (the cooldown is 3 min): 3 -> 2, not 3 -> 0.
         PoolSignal later = pool(T0 + 300_000).setInstancesBatch(3).build();
         assertThat(forRole(global.onPoolSignal(later, state), InstanceRole.BATCH))
                 .singleElement()
@@ -86,20 +86,31 @@ class GlobalAutoscalerTest {
     }
 
     @Test
-    void neverScalesInOnStaleTelemetry() {
-        PoolState state = new PoolState();
-        PoolSignal stale = pool(T0 + 3_600_000).setInstancesBatch(3).setStaleInstances(1).build();
-        assertThat(global.onPoolSignal(stale, state))
+    void holdsWhenTelemetryIsStale() {
+        // 3 idle BATCH instances, nothing queued, the last action an hour ago: one fewer is due
+        // (the control: the cooldown does not hold it back)...
+        PoolState fresh = new PoolState();
+        fresh.lastActionMs = T0 - 3_600_000;
+        PoolSignal idle = pool(T0).setInstancesBatch(3).build();
+        assertThat(forRole(global.onPoolSignal(idle, fresh), InstanceRole.BATCH))
+                .singleElement()
+                .extracting(ScalingDecision::getTarget)
+                .isEqualTo(2);
+        // ...but with one instance's telemetry missing, nothing scales in.
+        PoolState stale = new PoolState();
+        stale.lastActionMs = T0 - 3_600_000;
+        PoolSignal missing = pool(T0).setInstancesBatch(3).setStaleInstances(1).build();
+        assertThat(global.onPoolSignal(missing, stale))
                 .noneMatch(d -> d.getTarget() < d.getPrevious());
     }
 
     @Test
     void scalesOutInteractiveAfterTwoPeriodsOfBackpressure() {
-        // 90 running on 100 slots: U = 0.9, b_int = 0.9 / 0.7 = 1.286.
+        // 90 running on 100 slots: U = 0.9, b_int = 0.9 / U_target 0.8 = 1.125.
         PoolState state = new PoolState();
         PoolSignal first = pool(T0).setRunningInteractive(90).build();
         assertThat(forRole(global.onPoolSignal(first, state), InstanceRole.INTERACTIVE)).isEmpty();
-        // Second period: +ceil(1 * (1.286 - 1)) = +1 -> 2 interactive instances.
+        // Second period: +ceil(1 * (1.125 - 1)) = +1 -> 2 interactive instances.
         PoolSignal second = pool(T0 + 15_000).setRunningInteractive(90).build();
         assertThat(forRole(global.onPoolSignal(second, state), InstanceRole.INTERACTIVE))
                 .singleElement()
@@ -111,7 +122,7 @@ class GlobalAutoscalerTest {
     void doesNotAddWhatIsAlreadyStarting() {
         PoolState state = new PoolState();
         state.highPeriods = 1;
-        // b_int = 1.286 asks for +1, and one interactive instance is already cold-starting.
+        // b_int = 1.125 asks for +1, and one interactive instance is already cold-starting.
         PoolSignal p = pool(T0).setRunningInteractive(90).setProvisioningInteractive(1).build();
         assertThat(forRole(global.onPoolSignal(p, state), InstanceRole.INTERACTIVE)).isEmpty();
     }
