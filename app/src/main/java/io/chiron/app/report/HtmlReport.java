@@ -53,13 +53,18 @@ public final class HtmlReport {
                 .append(e.seed())
                 .append(
                         String.format(
-                                ", %.0f simulated seconds per policy, %.1f s of wall time. Lower bound on GPU-hours"
-                                        + " (all work perfectly packed): <b>%.2f</b>.</p>",
+                                ", up to %.0f simulated seconds per policy (arrivals, then until the work is"
+                                        + " done), %.1f s of wall time. True lower bound on GPU-hours"
+                                        + " (every token at the cheapest cost the latency model"
+                                        + " allows under its SLO, no queueing, no cold start,"
+                                        + " perfect packing): <b>%.2f</b>. Attainment is met /"
+                                        + " arrived.</p>",
                                 e.simulatedSeconds(), e.wallSeconds(), e.lowerBoundGpuHours()));
         html.append(
                 "<h2>Results</h2><table><tr><th>policy</th><th>interactive SLO</th><th>batch SLO</th>"
                         + "<th>GPU-hours</th><th>over lower bound</th><th>SLO tokens / GPU-hour</th>"
-                        + "<th>throughput rps</th><th>goodput rps</th><th>scaling actions</th><th>preemptions</th></tr>");
+                        + "<th>throughput rps</th><th>goodput rps</th><th>scaling actions</th><th>preemptions</th>"
+                        + "<th>guard rejections</th><th>late / dropped / unfinished</th></tr>");
         for (Simulation.Result r : e.results()) {
             PolicyResult p = r.metrics();
             html.append("<tr")
@@ -75,6 +80,14 @@ public final class HtmlReport {
                     .append(cell(String.format("%.1f", p.goodputRps())))
                     .append(cell(String.valueOf(p.scalingActions())))
                     .append(cell(String.valueOf(p.preemptions())))
+                    .append(cell(String.valueOf(p.guardRejections())))
+                    .append(
+                            cell(
+                                    String.format(
+                                            "%,d / %,d / %,d",
+                                            p.interactive().missedLate() + p.batch().missedLate(),
+                                            p.requestsDropped(),
+                                            p.requestsUnfinished())))
                     .append("</tr>");
         }
         html.append("</table>");

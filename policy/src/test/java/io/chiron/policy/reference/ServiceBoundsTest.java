@@ -5,6 +5,8 @@ import io.chiron.records.InstanceRole;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static io.chiron.policy.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -71,6 +73,51 @@ class ServiceBoundsTest {
         // Batch, output 101: 204.8 + 100 x 10 = 1,204.8 ms of service.
         assertThat(bounds.batchFeasible(2_048, 101, 1_300, 500)).isTrue();
         assertThat(bounds.batchFeasible(2_048, 101, 1_200, 500)).isFalse();
+    }
+
+    private HindsightPolicy hundredRequests() {
+        int n = 100;
+        long[] at = new long[n];
+        boolean[] interactive = new boolean[n];
+        int[] prompt = new int[n];
+        int[] output = new int[n];
+        for (int i = 0; i < n; i++) {
+            at[i] = T0 + i * 10L;
+            interactive[i] = true;
+            prompt[i] = 100;
+            output[i] = 1_000;
+        }
+        return new HindsightPolicy(
+                "hindsight",
+                new Load(at, interactive, prompt, output, new long[n]),
+                T0,
+                600_000,
+                Fixtures.flatModel(),
+                new HindsightPolicy.Settings(
+                        500, 500, 0.8, 60_000, 60_000, 512, 16_000, 64, 1_024));
+    }
+
+    @Test
+    void hindsightSetsItsBatchSizeAndProvisionsAheadThenLetsGo() {
+        HindsightPolicy h = hundredRequests();
+        // At 5 s the fleet shows 1 INTERACTIVE instance at B 256 and 1 BATCH one: the busiest
+        // second ahead needs 5 interactive (see below) and no batch instance; the instance is
+        // set to B 26. Decreases come first.
+        var pool =
+                Fixtures.pool(T0 + 5_000).setInstancesInteractive(1).setInstancesBatch(1).build();
+        var decisions = h.decide(List.of(Fixtures.instance("i", 256).build()), pool);
+        assertThat(decisions)
+                .extracting(d -> d.getAction() + " " + d.getRole() + " " + d.getTarget())
+                .containsExactly(
+                        "SET_BATCH_SIZE null 26",
+                        "SET_REPLICAS BATCH 0",
+                        "SET_REPLICAS INTERACTIVE 5");
+        // Ten minutes on, every request long done (10 s of service each): back to one.
+        var later =
+                Fixtures.pool(T0 + 600_000).setInstancesInteractive(5).setInstancesBatch(0).build();
+        assertThat(h.decide(List.of(), later))
+                .singleElement()
+                .satisfies(d -> assertThat(d.getTarget()).isEqualTo(1));
     }
 
     @Test
