@@ -1,5 +1,7 @@
 package io.chiron.policy.global;
 
+import io.chiron.records.InstanceRole;
+
 /**
  * What the global autoscaler remembers about one pool between periods. A Flink POJO (public fields,
  * no-arg constructor), kept in keyed state by the autoscaler job.
@@ -20,10 +22,13 @@ public class PoolState {
     /** Last scaling action in this pool, epoch ms. */
     public long lastActionMs;
 
-    /** Last target per role (INTERACTIVE, MIXED, BATCH); -1 before the first. */
+    /**
+     * Last target per role, indexed by {@link #slot}; -1 before the first. Arrays, not a map, so
+     * that Flink serializes the state as a POJO; read and written through the role methods below.
+     */
     public int[] lastTarget = {-1, -1, -1};
 
-    /** When each last target was set, epoch ms. */
+    /** When each last target was set, epoch ms, indexed by {@link #slot}. */
     public long[] lastTargetAtMs = new long[3];
 
     /** Interactive arrivals per window, a ring of the most recent windows. */
@@ -39,4 +44,31 @@ public class PoolState {
     public int arrivalWindows;
 
     public PoolState() {}
+
+    /** The last target decided for a role, -1 before the first. */
+    public int lastTarget(InstanceRole role) {
+        return lastTarget[slot(role)];
+    }
+
+    /** When it was decided, epoch ms. */
+    public long lastTargetAt(InstanceRole role) {
+        return lastTargetAtMs[slot(role)];
+    }
+
+    public void recordTarget(InstanceRole role, int target, long atMs) {
+        lastTarget[slot(role)] = target;
+        lastTargetAtMs[slot(role)] = atMs;
+    }
+
+    /**
+     * A role's slot in the arrays: spelled out, so that reordering the enum does not move state a
+     * savepoint holds.
+     */
+    static int slot(InstanceRole role) {
+        return switch (role) {
+            case INTERACTIVE -> 0;
+            case MIXED -> 1;
+            case BATCH -> 2;
+        };
+    }
 }

@@ -14,6 +14,7 @@ import static io.chiron.policy.Fixtures.T0;
 import static io.chiron.policy.Fixtures.batchGroup;
 import static io.chiron.policy.Fixtures.pool;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 class GlobalAutoscalerTest {
     private final ChironConfig config = Fixtures.config();
@@ -171,5 +172,52 @@ class GlobalAutoscalerTest {
         assertThat(a)
                 .extracting(ScalingDecision::getDecisionId)
                 .containsExactlyElementsOf(b.stream().map(ScalingDecision::getDecisionId).toList());
+    }
+
+    /**
+     * The interactive rule's trend: the same arrivals seen in 5 s or in 10 s windows size the pool
+     * alike (it once counted windows, so 10 s windows doubled its spans).
+     */
+    @Test
+    void theArrivalTrendDoesNotDependOnTheWindowLength() {
+        // A ramp over 3 minutes: 100 x (k + 1) arrivals in the k-th 5 s window, k = 0..35.
+        // Recent 30 s (k = 30..35): 100 x 201 = 20,100 arrivals, 670/s; at 100 output tokens each
+        // and T(B = 100) = 10,000 tok/s on the flat model: 6.7 instances.
+        // The minute before (k = 18..29): 100 x 294 = 29,400, 490/s: 4.9 instances.
+        // Centres 45 s apart: slope (6.7 - 4.9) / 45 = 0.04 per s, over cold start plus period
+        // (75 s): +3.0 (under the cap of half of 6.7): 9.7 instances ahead, / U_target 0.8 =
+        // 12.125 -> +12 on the 1 serving.
+        for (int windowS : new int[] {5, 10}) {
+            GlobalAutoscaler g =
+                    new GlobalAutoscaler(config, Fixtures.flatModel(), "chiron", windowS * 1_000L);
+            PoolState state = new PoolState();
+            List<ScalingDecision> last = List.of();
+            int per = windowS / 5;
+            for (int w = 0; w < 36 / per; w++) {
+                long arrivals = 0;
+                for (int k = w * per; k < (w + 1) * per; k++) {
+                    arrivals += 100L * (k + 1);
+                }
+                long end = T0 + (w + 1) * windowS * 1_000L;
+                // Only the last window ends a global period: nothing is decided before it.
+                state.lastRunMs = w == 36 / per - 1 ? end - 15_000 : end;
+                last =
+                        g.onPoolSignal(
+                                pool(end)
+                                        .setWindowStartMs(end - windowS * 1_000L)
+                                        .setArrivalsInteractive(arrivals)
+                                        .build(),
+                                state);
+            }
+            assertThat(forRole(last, InstanceRole.INTERACTIVE))
+                    .as("%d s windows", windowS)
+                    .singleElement()
+                    .satisfies(
+                            d -> {
+                                assertThat(d.getInputs().get("interactive_instances_by_rate"))
+                                        .isCloseTo(12.125, within(1e-9));
+                                assertThat(d.getTarget()).isEqualTo(13);
+                            });
+        }
     }
 }

@@ -1,0 +1,141 @@
+package io.chiron.policy.global;
+
+import io.chiron.policy.ChironConfig;
+import io.chiron.records.InstanceRole;
+import io.chiron.records.PoolSignal;
+
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The INTERACTIVE pool: {@code b_int = max(U/U_target, TTFT_p95/(θ·TTFT_SLO))} (DESIGN.md §2), with
+ * the arrival rate sizing the pool one cold start ahead, and a scale-in after the stabilization
+ * window below {@code scale-in-below}. See {@link GlobalAutoscaler}.
+ */
+final class InteractiveRule implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The recent arrival rate the sizing starts from: long enough to smooth Poisson noise. */
+    static final Duration RECENT = Duration.ofSeconds(30);
+
+    /** The span before it that the trend compares against. */
+    static final Duration BEFORE = Duration.ofMinutes(1);
+
+    private final ChironConfig config;
+    private final PoolLoad load;
+
+    InteractiveRule(ChironConfig config, PoolLoad load) {
+        this.config = config;
+        this.load = load;
+    }
+
+    Proposal propose(Look look) {
+        PoolSignal p = look.pool();
+        PoolState state = look.state();
+        int current = look.current().get(InstanceRole.INTERACTIVE);
+        long lastQueue = state.lastQueueInteractive;
+        state.lastQueueInteractive = p.getQueueInteractive();
+        long capacity = p.getBatchCapInteractive() + p.getBatchCapMixed();
+        long running = p.getRunningInteractive();
+        double u =
+                capacity == 0
+                        ? (running > 0 ? Double.POSITIVE_INFINITY : 0)
+                        : (double) running / capacity;
+        double ttftTerm = p.getTtftP95Ms() / (config.theta * config.interactiveTtft.toMillis());
+        double bInt = Math.max(u / config.utilizationTarget, ttftTerm);
+        Map<String, Double> inputs = new LinkedHashMap<>();
+        inputs.put("interactive_utilization", u);
+        inputs.put("ttft_p95_ms", p.getTtftP95Ms());
+        inputs.put("b_int", bInt);
+
+        if (bInt > 1) {
+            state.highPeriods++;
+            state.lowSinceMs = 0;
+        } else {
+            state.highPeriods = 0;
+        }
+        int serving = p.getInstancesInteractive() + p.getInstancesMixed();
+        int pending = p.getProvisioningInteractive() + p.getProvisioningMixed();
+        // What the interactive arrivals need at U_target: their prompts at the prefill cost,
+        // their outputs at 1/T(B). The rate is known at arrival, before any TTFT degrades, and
+        // is not noisy: a deficit by rate needs no confirmation. Sized for the load one cold
+        // start ahead: the rate of the last 30 s, plus its rise against the minute before carried
+        // over the cold start and one period (rising only, at most half again), since capacity
+        // asked for now serves only after a cold start.
+        double recent = load.interactiveNeed(p, state, Duration.ZERO, RECENT);
+        double older =
+                load.hasHistory(state, RECENT, BEFORE)
+                        ? load.interactiveNeed(p, state, RECENT, BEFORE)
+                        : recent; // no history for a trend
+        // The two spans' centres lie half of each apart.
+        double apart = (RECENT.toMillis() + BEFORE.toMillis()) / 2000.0;
+        double slope = Math.max(0, recent - older) / apart;
+        double horizon = (config.coldStart.toMillis() + config.globalPeriod.toMillis()) / 1000.0;
+        double ahead = recent + Math.min(0.5 * recent, slope * horizon);
+        double byRate = ahead / config.utilizationTarget;
+        inputs.put("interactive_instances_by_rate", byRate);
+        int rateDeficit = (int) Math.ceil(byRate - 1e-9) - serving - pending;
+        // Pressure, confirmed over periods, adds capacity while it is short: slots saturated or
+        // the queue growing (a high TTFT over a shrinking queue is a backlog draining on enough
+        // capacity). While instances are starting it does not show them yet: then only the rate
+        // may ask for more than is already coming.
+        boolean confirmed = bInt > 1 && state.highPeriods >= config.confirmPeriods;
+        boolean short_ = u > config.utilizationTarget || p.getQueueInteractive() > lastQueue;
+        int byPressure =
+                confirmed && short_ && pending == 0
+                        ? (int) Math.ceil(serving * (Math.min(bInt, config.maxScaleOutFactor) - 1))
+                        : 0;
+        // Pressure drains a backlog; it need not go far beyond what the rate needs.
+        if (byRate > 0) {
+            byPressure = Math.min(byPressure, Math.max(1, (int) Math.ceil(1.5 * byRate) - serving));
+        }
+        int add = Math.max(rateDeficit, byPressure);
+        if (serving + pending == 0) {
+            add = Math.max(add, 1);
+        }
+        if (add > 0) {
+            int periods = state.highPeriods;
+            state.highPeriods = 0; // the next pressure scale-out needs its own confirmation
+            String reason =
+                    add == rateDeficit && rateDeficit >= byPressure
+                            ? String.format(
+                                    "interactive arrivals need %.1f instances at U_target %.2f:"
+                                            + " +%d on %d serving, %d starting",
+                                    byRate, config.utilizationTarget, add, serving, pending)
+                            : String.format(
+                                    "interactive backpressure b_int=%.2f > 1 for %d periods (U=%.2f,"
+                                            + " TTFT p95 %.0f ms): +%d on %d serving, %d starting",
+                                    bInt, periods, u, p.getTtftP95Ms(), add, serving, pending);
+            return new Proposal(current + add, current, reason, inputs);
+        }
+        if (bInt >= config.scaleInBelow) {
+            state.lowSinceMs = 0;
+            return new Proposal(current, current, null, inputs);
+        }
+        // Never below what the arrivals need now (without the trend), with 10 % to spare.
+        boolean rateAllows = serving - 1 >= Math.ceil(1.1 * recent / config.utilizationTarget);
+        int needed = rateAllows ? Math.max(config.minInteractive, current - 1) : current;
+        if (state.lowSinceMs == 0) {
+            state.lowSinceMs = look.now();
+        }
+        boolean stable = look.now() - state.lowSinceMs >= config.stabilization.toMillis();
+        if (stable
+                && rateAllows
+                && !look.stale()
+                && current > config.minInteractive
+                && GlobalAutoscaler.cooledDown(config, state, look.now())) {
+            state.lowSinceMs = look.now();
+            return new Proposal(
+                    current - 1,
+                    needed,
+                    String.format(
+                            "interactive backpressure b_int=%.2f < %.2f for %d s: one instance"
+                                    + " fewer",
+                            bInt, config.scaleInBelow, config.stabilization.toSeconds()),
+                    inputs);
+        }
+        return new Proposal(current, needed, null, inputs);
+    }
+}
