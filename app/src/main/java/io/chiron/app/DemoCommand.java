@@ -3,6 +3,7 @@ package io.chiron.app;
 import io.chiron.app.demo.Demo;
 import io.chiron.app.demo.DemoOptions;
 import io.chiron.fleet.report.PolicyResult;
+import io.chiron.fleet.sim.SimConfig;
 import io.chiron.fleet.workload.Scenario;
 import io.chiron.records.ActuationStatus;
 import io.chiron.records.DecisionAction;
@@ -118,7 +119,7 @@ final class DemoCommand implements Callable<Integer> {
         console.printf(
                 "Fleet: %s instances (H100, Llama-3-8B profile, %d s cold start). Starting Kafka"
                         + " and Flink in-process...%n%n",
-                Demo.describeFleet(options.initialInstances()), 60);
+                options.initialInstances(), new SimConfig().coldStart.toSeconds());
 
         Demo.Result result;
         long total = options.simulated().toSeconds();

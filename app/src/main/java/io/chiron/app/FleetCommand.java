@@ -1,5 +1,6 @@
 package io.chiron.app;
 
+import io.chiron.core.RoleCounts;
 import io.chiron.fleet.kafka.ClosedLoopFleet;
 import io.chiron.fleet.kafka.KafkaTelemetry;
 import io.chiron.fleet.sim.Fleet;
@@ -81,13 +82,13 @@ final class FleetCommand implements Callable<Integer> {
         Trace trace = Trace.load(workload.trace).from(workload.traceStart.toMillis());
         Workload w = Workload.build(trace, spec, System.currentTimeMillis() / 1000 * 1000);
         SimConfig sim = new SimConfig();
-        sim.initialInstances = initial;
+        sim.initialInstances = RoleCounts.of(initial[0], initial[1], initial[2]);
         Duration length = spec.duration();
         console.printf(
                 "fleet: %s trace, %s scenario, %s instances, %s simulated at x%s, on %s%n",
                 workload.trace,
                 spec.scenario().cliName(),
-                java.util.Arrays.toString(initial),
+                sim.initialInstances,
                 length,
                 speedup,
                 bootstrapServers);

@@ -1,5 +1,6 @@
 package io.chiron.app;
 
+import io.chiron.core.RoleCounts;
 import io.chiron.fleet.sim.SimConfig;
 import io.chiron.fleet.workload.Workload;
 import io.chiron.policy.ScalingPolicy;
@@ -95,9 +96,10 @@ final class FleetOptions {
      * The roles to start with: --roles, or the policy's split of --instances, or of the peak the
      * load needs for static provisioning.
      */
-    int[] initialRoles(ScalingPolicy policy, SimConfig sim, Workload workload, Duration horizon) {
+    RoleCounts initialRoles(
+            ScalingPolicy policy, SimConfig sim, Workload workload, Duration horizon) {
         if (roles != null) {
-            return roles;
+            return RoleCounts.of(roles[0], roles[1], roles[2]);
         }
         if (instances != null) {
             return policy.initialRoles(instances);
@@ -107,8 +109,7 @@ final class FleetOptions {
             return policy.initialRoles(hindsight.peakInstances());
         }
         // A fleet already running when the trace starts: what its first minutes need.
-        int[] start = hindsight.initialRoles(0);
-        return policy.initialRoles(start[0] + start[1] + start[2]);
+        return policy.initialRoles(hindsight.initialRoles(0).total());
     }
 
     SimConfig config(long seed) {

@@ -49,9 +49,9 @@ final class Results {
         json.put(
                 "initial_instances",
                 Map.of(
-                        "interactive", sim.initialInstances[0],
-                        "mixed", sim.initialInstances[1],
-                        "batch", sim.initialInstances[2]));
+                        "interactive", sim.initialInstances.interactive(),
+                        "mixed", sim.initialInstances.mixed(),
+                        "batch", sim.initialInstances.batch()));
         json.put("cold_start_seconds", sim.coldStart.toSeconds());
         json.put("slo_ttft_ms", sim.interactiveTtftMs);
         json.put("slo_ttft_per_1k_tokens_ms", sim.ttftPerThousandPromptTokensMs);

@@ -1,6 +1,5 @@
 package io.chiron.app;
 
-import io.chiron.app.demo.Demo;
 import io.chiron.fleet.run.Simulation;
 import io.chiron.fleet.sim.SimConfig;
 import io.chiron.policy.ScalingPolicy;
@@ -87,8 +86,8 @@ final class SimulateCommand implements Callable<Integer> {
                 in.workload().size(),
                 workload.duration.toSeconds(),
                 in.horizon().toSeconds(),
-                sim.initialInstances[0] + sim.initialInstances[1] + sim.initialInstances[2],
-                Demo.describeFleet(sim.initialInstances));
+                sim.initialInstances.total(),
+                sim.initialInstances);
         Simulation.Result result;
         try (ConsoleProgress progress =
                 new ConsoleProgress("simulated", in.horizon().toSeconds(), " s", console)) {

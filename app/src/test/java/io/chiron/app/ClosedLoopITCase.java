@@ -118,8 +118,7 @@ class ClosedLoopITCase {
         assertThat(result.chiron().scalingActions()).isPositive();
         // The fleet ran more instances than it started with: GPU time beyond its starting fleet
         // (the defaults' 2 interactive + 1 mixed) for the four minutes.
-        int[] start = result.options().initialInstances();
-        double startingFleetHours = (start[0] + start[1] + start[2]) * 4 / 60.0;
+        double startingFleetHours = result.options().initialInstances().total() * 4 / 60.0;
         assertThat(result.chiron().gpuHours()).isGreaterThan(startingFleetHours);
     }
 

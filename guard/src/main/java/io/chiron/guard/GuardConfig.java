@@ -1,5 +1,7 @@
 package io.chiron.guard;
 
+import io.chiron.core.RoleCounts;
+
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,11 +10,11 @@ import java.time.Duration;
 public final class GuardConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** Fewest instances a SET_REPLICAS may leave in a role (INTERACTIVE, MIXED, BATCH). */
-    public int[] minReplicas = {0, 0, 0};
+    /** Fewest instances a SET_REPLICAS may leave in each role. */
+    public RoleCounts minReplicas = RoleCounts.all(0);
 
-    /** Most instances a SET_REPLICAS may ask for in a role (INTERACTIVE, MIXED, BATCH). */
-    public int[] maxReplicas = {64, 64, 64};
+    /** Most instances a SET_REPLICAS may ask for in each role. */
+    public RoleCounts maxReplicas = RoleCounts.all(64);
 
     /** Largest change of a role's instance count in one action; larger steps are cut to this. */
     public int maxStep = 16;
@@ -45,8 +47,8 @@ public final class GuardConfig implements Serializable {
     }
 
     public GuardConfig withAllRoles(int min, int max) {
-        minReplicas = new int[] {min, min, min};
-        maxReplicas = new int[] {max, max, max};
+        minReplicas = RoleCounts.all(min);
+        maxReplicas = RoleCounts.all(max);
         return this;
     }
 

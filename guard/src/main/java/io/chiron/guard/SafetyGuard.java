@@ -158,15 +158,13 @@ public final class SafetyGuard {
         if (d.getRole() == null) {
             return Verdict.reject("SET_REPLICAS without a role");
         }
-        int r = d.getRole().ordinal();
-        if (d.getTarget() < config.minReplicas[r] || d.getTarget() > config.maxReplicas[r]) {
+        int min = config.minReplicas.get(d.getRole());
+        int max = config.maxReplicas.get(d.getRole());
+        if (d.getTarget() < min || d.getTarget() > max) {
             return Verdict.reject(
                     String.format(
                             "%d %s instances outside [%d, %d]",
-                            d.getTarget(),
-                            d.getRole(),
-                            config.minReplicas[r],
-                            config.maxReplicas[r]));
+                            d.getTarget(), d.getRole(), min, max));
         }
         return null;
     }

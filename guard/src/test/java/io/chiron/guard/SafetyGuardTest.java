@@ -86,7 +86,7 @@ class SafetyGuardTest {
 
     @Test
     void rejectsReplicasOutsideTheRolesBounds() throws Exception {
-        config.maxReplicas[InstanceRole.BATCH.ordinal()] = 8;
+        config.maxReplicas = config.maxReplicas.with(InstanceRole.BATCH, 8);
         assertThat(check(replicas("a", T, 6, 9)).reason())
                 .contains("9 BATCH instances outside [0, 8]");
     }

@@ -18,8 +18,8 @@ class ActuatorOptionsTest {
     void theJobsGuardDefaultsAreTheSimulatorsGuard() {
         GuardConfig job = ActuatorOptions.from(new Configuration(), ChironConfig.defaults()).guard;
         GuardConfig sim = GuardConfig.defaults();
-        assertThat(job.minReplicas).containsExactly(sim.minReplicas);
-        assertThat(job.maxReplicas).containsExactly(sim.maxReplicas);
+        assertThat(job.minReplicas).isEqualTo(sim.minReplicas);
+        assertThat(job.maxReplicas).isEqualTo(sim.maxReplicas);
         assertThat(job.maxStep).isEqualTo(sim.maxStep);
         assertThat(job.minBatchSize).isEqualTo(sim.minBatchSize);
         assertThat(job.maxBatchSize).isEqualTo(sim.maxBatchSize);

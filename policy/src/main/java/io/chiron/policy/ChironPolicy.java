@@ -1,5 +1,6 @@
 package io.chiron.policy;
 
+import io.chiron.core.RoleCounts;
 import io.chiron.policy.global.GlobalAutoscaler;
 import io.chiron.policy.global.PoolState;
 import io.chiron.policy.local.LocalAutoscaler;
@@ -69,14 +70,14 @@ public final class ChironPolicy implements ScalingPolicy {
 
     /** Most instances serve interactive traffic; a fifth are mixed headroom, the rest batch. */
     @Override
-    public int[] initialRoles(int total) {
+    public RoleCounts initialRoles(int total) {
         return roleSplit(total);
     }
 
     /** Chiron's split of a starting fleet: 60 % interactive, 20 % mixed, the rest batch. */
-    public static int[] roleSplit(int total) {
+    public static RoleCounts roleSplit(int total) {
         int mixed = Math.max(1, Math.round(total * 0.2f));
         int interactive = Math.max(1, Math.round(total * 0.6f));
-        return new int[] {interactive, mixed, Math.max(0, total - interactive - mixed)};
+        return RoleCounts.of(interactive, mixed, Math.max(0, total - interactive - mixed));
     }
 }

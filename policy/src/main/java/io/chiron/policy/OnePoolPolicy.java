@@ -1,5 +1,6 @@
 package io.chiron.policy;
 
+import io.chiron.core.RoleCounts;
 import io.chiron.records.DecisionAction;
 import io.chiron.records.InstanceRole;
 import io.chiron.records.InstanceSignal;
@@ -42,8 +43,8 @@ public final class OnePoolPolicy implements ScalingPolicy {
     }
 
     @Override
-    public int[] initialRoles(int total) {
-        return new int[] {0, total, 0};
+    public RoleCounts initialRoles(int total) {
+        return RoleCounts.mixed(total);
     }
 
     @Override
@@ -52,10 +53,7 @@ public final class OnePoolPolicy implements ScalingPolicy {
         int running = pool.getInstancesMixed();
         int total = running + pool.getProvisioningMixed();
         if (virtual.isEmpty()) {
-            int[] split = ChironPolicy.roleSplit(Math.max(1, total));
-            for (InstanceRole r : ROLES) {
-                virtual.put(r, split[r.ordinal()]);
-            }
+            virtual.putAll(ChironPolicy.roleSplit(Math.max(1, total)).toMap());
         }
         if (lastDecisionMs == Long.MIN_VALUE || now - lastDecisionMs >= settleMs) {
             reconcile(total);
@@ -112,27 +110,26 @@ public final class OnePoolPolicy implements ScalingPolicy {
     /** The pool with its instances dealt to the virtual roles, running ones first. */
     private PoolSignal virtualPool(PoolSignal pool, int running) {
         double meanCap = running == 0 ? 0 : (double) pool.getBatchCapMixed() / running;
-        int[] serving = new int[ROLES.length];
-        int[] starting = new int[ROLES.length];
+        Map<InstanceRole, Integer> serving = new EnumMap<>(InstanceRole.class);
+        Map<InstanceRole, Integer> starting = new EnumMap<>(InstanceRole.class);
         int left = running;
         for (InstanceRole r : ROLES) {
-            serving[r.ordinal()] = Math.min(left, virtual.get(r));
-            starting[r.ordinal()] = virtual.get(r) - serving[r.ordinal()];
-            left -= serving[r.ordinal()];
+            serving.put(r, Math.min(left, virtual.get(r)));
+            starting.put(r, virtual.get(r) - serving.get(r));
+            left -= serving.get(r);
         }
-        int i = InstanceRole.INTERACTIVE.ordinal();
-        int m = InstanceRole.MIXED.ordinal();
-        int b = InstanceRole.BATCH.ordinal();
+        RoleCounts on = RoleCounts.of(serving);
+        RoleCounts coming = RoleCounts.of(starting);
         return PoolSignal.newBuilder(pool)
-                .setInstancesInteractive(serving[i])
-                .setInstancesMixed(serving[m])
-                .setInstancesBatch(serving[b])
-                .setProvisioningInteractive(starting[i])
-                .setProvisioningMixed(starting[m])
-                .setProvisioningBatch(starting[b])
-                .setBatchCapInteractive(Math.round(serving[i] * meanCap))
-                .setBatchCapMixed(Math.round(serving[m] * meanCap))
-                .setBatchCapBatch(Math.round(serving[b] * meanCap))
+                .setInstancesInteractive(on.interactive())
+                .setInstancesMixed(on.mixed())
+                .setInstancesBatch(on.batch())
+                .setProvisioningInteractive(coming.interactive())
+                .setProvisioningMixed(coming.mixed())
+                .setProvisioningBatch(coming.batch())
+                .setBatchCapInteractive(Math.round(on.interactive() * meanCap))
+                .setBatchCapMixed(Math.round(on.mixed() * meanCap))
+                .setBatchCapBatch(Math.round(on.batch() * meanCap))
                 .build();
     }
 }

@@ -1,5 +1,6 @@
 package io.chiron.policy;
 
+import io.chiron.core.RoleCounts;
 import io.chiron.records.InstanceSignal;
 import io.chiron.records.PoolSignal;
 import io.chiron.records.ScalingDecision;
@@ -20,10 +21,10 @@ public interface ScalingPolicy {
     List<ScalingDecision> decide(List<InstanceSignal> instances, PoolSignal pool);
 
     /**
-     * The instances a fleet should start with for this policy, per role (INTERACTIVE, MIXED,
-     * BATCH), given a total. Policies without roles run a homogeneous MIXED fleet.
+     * The instances a fleet should start with for this policy, per role, given a total. Policies
+     * without roles run a homogeneous MIXED fleet.
      */
-    default int[] initialRoles(int total) {
-        return new int[] {0, total, 0};
+    default RoleCounts initialRoles(int total) {
+        return RoleCounts.mixed(total);
     }
 }

@@ -215,10 +215,4 @@ public final class Demo {
             Thread.sleep(50);
         }
     }
-
-    /** The initial fleet, for the banner: "1 interactive, 1 mixed, 0 batch". */
-    public static String describeFleet(int[] initial) {
-        return String.format(
-                "%d interactive, %d mixed, %d batch", initial[0], initial[1], initial[2]);
-    }
 }

@@ -1,5 +1,6 @@
 package io.chiron.app.demo;
 
+import io.chiron.core.RoleCounts;
 import io.chiron.fleet.workload.Scenario;
 
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ public record DemoOptions(
         double rateMultiplier,
         double speedup,
         long seed,
-        int[] initialInstances,
+        RoleCounts initialInstances,
         int batchBulk,
         Duration batchFirstAt,
         Duration batchDeadline,
@@ -31,7 +32,7 @@ public record DemoOptions(
                 10,
                 10,
                 42,
-                new int[] {2, 1, 0},
+                RoleCounts.of(2, 1, 0),
                 20_000,
                 Duration.ofMinutes(1),
                 Duration.ofMinutes(10),

@@ -1,5 +1,6 @@
 package io.chiron.app.replay;
 
+import io.chiron.core.RoleCounts;
 import io.chiron.fleet.sim.Fleet;
 import io.chiron.fleet.sim.SimConfig;
 import io.chiron.fleet.sim.TelemetryListener;
@@ -31,7 +32,7 @@ public record Recording(List<SpecificRecord> records, long startEpochMs, long en
                         WorkloadSpec.of(scenario, rateMultiplier, duration, seed));
         List<SpecificRecord> records = new ArrayList<>();
         SimConfig config = new SimConfig();
-        config.initialInstances = new int[] {3, 1, 1};
+        config.initialInstances = RoleCounts.of(3, 1, 1);
         Fleet fleet =
                 new Fleet(
                         config,

@@ -77,7 +77,7 @@ public final class Fleet {
         this.kvBytesPerToken = config.latency.profile().kvBytesPerToken();
         this.swapBytesPerSecond = config.latency.profile().swapBytesPerSecond();
         for (InstanceRole role : ROLES) {
-            for (int n = 0; n < config.initialInstances[role.ordinal()]; n++) {
+            for (int n = 0; n < config.initialInstances.get(role); n++) {
                 Instance i = newInstance(role, InstanceState.RUNNING);
                 refreshFree(i);
                 markIdle(i, true);

@@ -1,5 +1,6 @@
 package io.chiron.fleet.sim;
 
+import io.chiron.core.RoleCounts;
 import io.chiron.policy.profile.GpuProfile;
 import io.chiron.policy.profile.LatencyModel;
 
@@ -32,8 +33,8 @@ public final class SimConfig {
     /** Heartbeat interval. */
     public Duration heartbeat = Duration.ofSeconds(1);
 
-    /** Instances per role (INTERACTIVE, MIXED, BATCH) running at time zero. */
-    public int[] initialInstances = {1, 1, 1};
+    /** Instances per role running at time zero. */
+    public RoleCounts initialInstances = RoleCounts.all(1);
 
     /** Interactive TTFT bound, ms. */
     public int interactiveTtftMs = 2000;

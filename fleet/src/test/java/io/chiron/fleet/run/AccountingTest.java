@@ -1,5 +1,6 @@
 package io.chiron.fleet.run;
 
+import io.chiron.core.RoleCounts;
 import io.chiron.fleet.report.Bounds;
 import io.chiron.fleet.report.ClassOutcome;
 import io.chiron.fleet.report.PolicyResult;
@@ -55,7 +56,7 @@ class AccountingTest {
     private static SimConfig fleet(int interactive, int batch) {
         SimConfig c = new SimConfig();
         c.latency = FLAT;
-        c.initialInstances = new int[] {interactive, 0, batch};
+        c.initialInstances = RoleCounts.of(interactive, 0, batch);
         return c;
     }
 

@@ -1,5 +1,6 @@
 package io.chiron.fleet.run;
 
+import io.chiron.core.RoleCounts;
 import io.chiron.fleet.sim.SimConfig;
 import io.chiron.fleet.trace.Trace;
 import io.chiron.fleet.workload.Scenario;
@@ -24,7 +25,7 @@ class SimulationTest {
 
     private static Simulation.Result run(boolean chiron) {
         SimConfig c = new SimConfig();
-        c.initialInstances = new int[] {2, 1, 1};
+        c.initialInstances = RoleCounts.of(2, 1, 1);
         var policy =
                 chiron ? new ChironPolicy(ChironConfig.defaults(), c.latency) : new StaticPolicy();
         return new Simulation(c, MIXED, policy, Simulation.Options.defaults())

@@ -1,5 +1,6 @@
 package io.chiron.fleet.sim;
 
+import io.chiron.core.RoleCounts;
 import io.chiron.fleet.trace.Trace;
 import io.chiron.fleet.workload.Scenario;
 import io.chiron.fleet.workload.Workload;
@@ -56,7 +57,7 @@ class FleetTest {
 
     private static SimConfig config(int interactive, int mixed, int batch) {
         SimConfig c = new SimConfig();
-        c.initialInstances = new int[] {interactive, mixed, batch};
+        c.initialInstances = RoleCounts.of(interactive, mixed, batch);
         return c;
     }
 

@@ -1,5 +1,6 @@
 package io.chiron.fleet.sim;
 
+import io.chiron.core.RoleCounts;
 import io.chiron.fleet.trace.Trace;
 import io.chiron.fleet.workload.Scenario;
 import io.chiron.fleet.workload.Workload;
@@ -46,7 +47,7 @@ class RequestConservationTest {
                                         Duration.ofMinutes(3),
                                         Duration.ofMinutes(20)));
         SimConfig config = new SimConfig();
-        config.initialInstances = new int[] {interactive, mixed, batch};
+        config.initialInstances = RoleCounts.of(interactive, mixed, batch);
         config.crashEvery = crashes ? Duration.ofMinutes(2) : null;
         Fleet fleet = new Fleet(config, w, TelemetryListener.NONE);
         for (int step = 1; step <= 8; step++) {

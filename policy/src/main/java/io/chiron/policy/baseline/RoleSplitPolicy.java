@@ -1,5 +1,6 @@
 package io.chiron.policy.baseline;
 
+import io.chiron.core.RoleCounts;
 import io.chiron.policy.ChironPolicy;
 import io.chiron.policy.ScalingPolicy;
 import io.chiron.records.InstanceRole;
@@ -60,7 +61,7 @@ public final class RoleSplitPolicy implements ScalingPolicy {
      * The same split of a starting fleet as Chiron's: 60 % interactive, 20 % mixed, the rest batch.
      */
     @Override
-    public int[] initialRoles(int total) {
+    public RoleCounts initialRoles(int total) {
         return ChironPolicy.roleSplit(total);
     }
 

@@ -1,5 +1,6 @@
 package io.chiron.policy.reference;
 
+import io.chiron.core.RoleCounts;
 import io.chiron.policy.Decisions;
 import io.chiron.policy.ScalingPolicy;
 import io.chiron.policy.profile.LatencyModel;
@@ -222,8 +223,8 @@ public final class HindsightPolicy implements ScalingPolicy {
     }
 
     @Override
-    public int[] initialRoles(int total) {
-        return new int[] {needAt(InstanceRole.INTERACTIVE, 0), 0, needAt(InstanceRole.BATCH, 0)};
+    public RoleCounts initialRoles(int total) {
+        return RoleCounts.of(needAt(InstanceRole.INTERACTIVE, 0), 0, needAt(InstanceRole.BATCH, 0));
     }
 
     @Override

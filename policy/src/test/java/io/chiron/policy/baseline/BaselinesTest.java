@@ -1,5 +1,6 @@
 package io.chiron.policy.baseline;
 
+import io.chiron.core.RoleCounts;
 import io.chiron.records.InstanceRole;
 import io.chiron.records.InstanceSignal;
 import io.chiron.records.PoolSignal;
@@ -141,7 +142,7 @@ class BaselinesTest {
     @Test
     void theStaticPolicyNeverDecides() {
         assertThat(new StaticPolicy().decide(List.of(), mixedPool(T0, 3))).isEmpty();
-        assertThat(new StaticPolicy().initialRoles(7)).containsExactly(0, 7, 0);
+        assertThat(new StaticPolicy().initialRoles(7)).isEqualTo(RoleCounts.mixed(7));
     }
 
     @Test
@@ -195,7 +196,7 @@ class BaselinesTest {
                             assertThat(d.getRole()).isEqualTo(InstanceRole.INTERACTIVE);
                             assertThat(d.getTarget()).isEqualTo(5);
                         });
-        assertThat(split.initialRoles(10)).containsExactly(6, 2, 2);
+        assertThat(split.initialRoles(10)).isEqualTo(RoleCounts.of(6, 2, 2));
     }
 
     @Test

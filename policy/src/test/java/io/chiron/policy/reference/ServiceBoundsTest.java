@@ -1,5 +1,6 @@
 package io.chiron.policy.reference;
 
+import io.chiron.core.RoleCounts;
 import io.chiron.policy.Fixtures;
 import io.chiron.records.InstanceRole;
 
@@ -149,7 +150,7 @@ class ServiceBoundsTest {
                         new HindsightPolicy.Settings(
                                 500, 500, 0.8, 60_000, 60_000, 512, 16_000, 64, 1_024));
         assertThat(h.batchSize(InstanceRole.INTERACTIVE)).isEqualTo(26);
-        assertThat(h.initialRoles(0)).containsExactly(5, 0, 0);
+        assertThat(h.initialRoles(0)).isEqualTo(RoleCounts.of(5, 0, 0));
         assertThat(h.peakInstances()).isEqualTo(5);
     }
 }
