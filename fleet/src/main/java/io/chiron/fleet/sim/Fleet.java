@@ -4,11 +4,8 @@ import io.chiron.fleet.workload.Workload;
 import io.chiron.policy.reference.ServiceBounds;
 import io.chiron.records.CommandType;
 import io.chiron.records.FleetCommand;
-import io.chiron.records.InstanceHeartbeat;
 import io.chiron.records.InstanceRole;
 import io.chiron.records.InstanceState;
-import io.chiron.records.RequestClass;
-import io.chiron.records.RequestEvent;
 import io.chiron.records.RequestEventType;
 
 import java.util.ArrayDeque;
@@ -19,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Queue;
 
 /**
  * The simulated fleet of one model pool: instances with roles, the global queue, the router, and
@@ -37,9 +35,8 @@ public final class Fleet {
     private static final InstanceRole[] ROLES = InstanceRole.values();
 
     final SimConfig config;
-    final long kvCapacity;
-    final double kvBytesPerToken;
-    final double swapBytesPerSecond;
+    private final EngineSpec engine;
+    private final InstanceHost host = new Host();
     final FleetStats stats = new FleetStats();
     private final Workload workload;
     private final TelemetryListener telemetry;
@@ -58,6 +55,11 @@ public final class Fleet {
                     Comparator.comparingLong((Request r) -> r.deadlineMs)
                             .thenComparingLong(r -> r.id));
     private final int[] free = new int[3];
+
+    /** Each instance's share of {@code free} as last counted, and under which role, by index. */
+    private final List<Integer> freeCounted = new ArrayList<>();
+
+    private final List<InstanceRole> freeCountedAs = new ArrayList<>();
     private final BitSet[] idle = {new BitSet(), new BitSet(), new BitSet()};
     private int nextArrival;
     private double nextTickMs;
@@ -73,9 +75,7 @@ public final class Fleet {
         this.telemetry = telemetry;
         this.emit = telemetry.enabled();
         this.epochMs = workload.startEpochMs();
-        this.kvCapacity = config.kvCapacityTokens();
-        this.kvBytesPerToken = config.latency.profile().kvBytesPerToken();
-        this.swapBytesPerSecond = config.latency.profile().swapBytesPerSecond();
+        this.engine = EngineSpec.of(config);
         for (InstanceRole role : ROLES) {
             for (int n = 0; n < config.initialInstances.get(role); n++) {
                 Instance i = newInstance(role, InstanceState.RUNNING);
@@ -85,7 +85,8 @@ public final class Fleet {
         }
         nextTickMs = config.heartbeat.toMillis();
         random = new java.util.SplittableRandom(config.seed);
-        bounds = new ServiceBounds(config.latency, kvCapacity, 1, config.chunkTokens);
+        bounds =
+                new ServiceBounds(config.latency, engine.kvCapacityTokens(), 1, config.chunkTokens);
         scheduleCrash();
     }
 
@@ -178,7 +179,7 @@ public final class Fleet {
                 return "unchanged: " + i.id + " already at B=" + value;
             }
             int old = i.batchCap;
-            i.batchCap = value;
+            i.setBatchCap(value);
             stats.batchSizeChanges++;
             refreshFree(i);
             if (i.isIdle() && hasWorkFor(i)) {
@@ -212,9 +213,7 @@ public final class Fleet {
                         events.remove(i); // its stop was pending
                     }
                     InstanceRole old = i.role;
-                    i.drainRequested = false;
-                    i.state = InstanceState.RUNNING;
-                    i.role = role;
+                    i.takeOver(role);
                     stats.roleChanges++;
                     refreshFree(i);
                     if (!i.iterating) {
@@ -226,7 +225,7 @@ public final class Fleet {
             }
             for (; add > 0; add--) {
                 Instance i = newInstance(role, InstanceState.PROVISIONING);
-                i.nextEventMs = now + config.coldStart.toMillis();
+                i.provision(now + config.coldStart.toMillis());
                 events.add(i);
                 stats.instancesAdded++;
                 done.add("+" + i.id);
@@ -254,16 +253,14 @@ public final class Fleet {
 
     private void drain(Instance i) {
         markIdle(i, false);
-        i.state = InstanceState.DRAINING;
+        i.beginDrain();
         refreshFree(i);
-        if (i.iterating) {
-            i.drainRequested = true; // at the next iteration boundary
-        } else {
+        if (!i.iterating) {
             i.requeueBatch(now);
             if (i.running() == 0) {
                 // Stop at the next event, not at once: a role that grows by a command of the same
                 // instant takes it over without a cold start.
-                i.nextEventMs = now;
+                i.dueNow(now);
                 events.add(i);
             } else {
                 i.startIteration(now);
@@ -308,12 +305,11 @@ public final class Fleet {
             return false;
         }
         events.remove(i); // a running iteration, or a pending stop
-        i.iterating = false;
+        i.crash();
         for (Request r : i.runningRequests()) {
             i.evict(r);
             preempted(r, i, now, Requeue.CRASH);
         }
-        i.crashed = true;
         stop(i, now);
         stats.crashes++;
         return true;
@@ -322,22 +318,31 @@ public final class Fleet {
     private Instance newInstance(InstanceRole role, InstanceState state) {
         String id = String.format("%s-%03d", config.model, nextInstanceNumber++);
         Instance i =
-                new Instance(this, instances.size(), id, role, state, config.initialBatchCap, now);
+                new Instance(
+                        host,
+                        engine,
+                        instances.size(),
+                        id,
+                        role,
+                        state,
+                        config.initialBatchCap,
+                        now);
         instances.add(i);
+        freeCounted.add(0);
+        freeCountedAs.add(role);
         byId.put(id, i);
         return i;
     }
 
     private void ready(Instance i) {
-        i.state = InstanceState.RUNNING;
+        i.ready();
         refreshFree(i);
         wake(i);
     }
 
-    void stop(Instance i, double at) {
+    private void stop(Instance i, double at) {
         markIdle(i, false);
-        i.state = InstanceState.STOPPED;
-        i.stoppedMs = at;
+        i.stopped(at);
         refreshFree(i);
         stats.gpuMs += at - i.provisionedMs;
     }
@@ -417,15 +422,15 @@ public final class Fleet {
     }
 
     /** Admits queued work into {@code i} at an iteration boundary, by its role's priorities. */
-    void fill(Instance i, double at) {
+    private void fill(Instance i, double at) {
         switch (i.role) {
-            case INTERACTIVE -> admitFrom(interactiveQueue, i, at, Integer.MAX_VALUE);
-            case BATCH -> admitFromBatch(i, at, Integer.MAX_VALUE);
+            case INTERACTIVE -> admitInteractive(i, at, Integer.MAX_VALUE);
+            case BATCH -> admitFrom(batchQueue, i, at, Integer.MAX_VALUE);
             case MIXED -> {
                 // Interactive overflow: what the INTERACTIVE instances cannot take right now.
                 int overflow = interactiveQueue.size() - free[InstanceRole.INTERACTIVE.ordinal()];
                 if (overflow > 0) {
-                    overflow -= admitFrom(interactiveQueue, i, at, overflow);
+                    overflow -= admitInteractive(i, at, overflow);
                     while (overflow > 0 && !interactiveQueue.isEmpty() && i.preemptOneBatch(at)) {
                         Request r = interactiveQueue.peek();
                         if (!i.kvFits(r.prompt)) {
@@ -439,15 +444,21 @@ public final class Fleet {
                 if (interactiveQueue.isEmpty()) {
                     int batchOverflow = batchQueue.size() - free[InstanceRole.BATCH.ordinal()];
                     if (batchOverflow > 0) {
-                        admitFromBatch(i, at, batchOverflow);
+                        admitFrom(batchQueue, i, at, batchOverflow);
                     }
                 }
             }
         }
     }
 
-    private int admitFrom(ArrayDeque<Request> queue, Instance i, double at, int limit) {
+    /** Interactive work first drops what waited too long; then admits in queue order. */
+    private int admitInteractive(Instance i, double at, int limit) {
         dropTimedOut(at);
+        return admitFrom(interactiveQueue, i, at, limit);
+    }
+
+    /** Admits from the head of a queue while B and the KV cache allow, at most {@code limit}. */
+    private int admitFrom(Queue<Request> queue, Instance i, double at, int limit) {
         int admitted = 0;
         while (admitted < limit && !queue.isEmpty() && i.running() < i.batchCap) {
             Request r = queue.peek();
@@ -459,19 +470,6 @@ public final class Fleet {
             admitted++;
         }
         return admitted;
-    }
-
-    private void admitFromBatch(Instance i, double at, int limit) {
-        int admitted = 0;
-        while (admitted < limit && !batchQueue.isEmpty() && i.running() < i.batchCap) {
-            Request r = batchQueue.peek();
-            if (!i.kvFits(r.prompt + r.generated)) {
-                break;
-            }
-            batchQueue.poll();
-            admit(r, i, at);
-            admitted++;
-        }
     }
 
     private void admit(Request r, Instance i, double at) {
@@ -505,7 +503,7 @@ public final class Fleet {
         CRASH
     }
 
-    void preempted(Request r, Instance from, double at, Requeue why) {
+    private void preempted(Request r, Instance from, double at, Requeue why) {
         if (why == Requeue.FOR_INTERACTIVE || why == Requeue.KV_FULL) {
             r.preemptions++;
             stats.preemptions++;
@@ -516,7 +514,7 @@ public final class Fleet {
         enqueue(r);
     }
 
-    void finished(Request r, Instance on, double at) {
+    private void finished(Request r, Instance on, double at) {
         double itl = r.meanItlMs(at);
         boolean met;
         if (r.interactive) {
@@ -530,11 +528,7 @@ public final class Fleet {
 
     // ---------------------------------------------------------------- bookkeeping
 
-    void schedule(Instance i) {
-        events.add(i);
-    }
-
-    void markIdle(Instance i, boolean isIdle) {
+    private void markIdle(Instance i, boolean isIdle) {
         BitSet set = idle[i.role.ordinal()];
         for (BitSet s : idle) {
             s.clear(i.index);
@@ -547,12 +541,13 @@ public final class Fleet {
     /**
      * Updates the fleet's free-slot count of {@code i}'s role after its load, B or state changed.
      */
-    void refreshFree(Instance i) {
+    private void refreshFree(Instance i) {
         // The old contribution is taken back from the role it was counted under: roles change.
-        free[i.freeRole.ordinal()] -= i.freeContribution;
-        i.freeContribution = i.freeSlots();
-        i.freeRole = i.role;
-        free[i.role.ordinal()] += i.freeContribution;
+        free[freeCountedAs.get(i.index).ordinal()] -= freeCounted.get(i.index);
+        int slots = i.freeSlots();
+        freeCounted.set(i.index, slots);
+        freeCountedAs.set(i.index, i.role);
+        free[i.role.ordinal()] += slots;
         if (!i.iterating) {
             markIdle(i, i.state == InstanceState.RUNNING);
         }
@@ -567,46 +562,22 @@ public final class Fleet {
                 continue; // its STOPPED heartbeat went out already, or it crashed silently
             }
             if (emit) {
-                telemetry.heartbeat(heartbeat(i, ts));
+                telemetry.heartbeat(
+                        TelemetryRecords.heartbeat(
+                                i, config, engine.kvCapacityTokens(), ts, epochMs));
             }
-            i.hbSteps = 0;
-            i.hbStepMs = 0;
-            i.hbStepMax = 0;
-            i.hbOutput = 0;
-            i.hbPrefill = 0;
+            i.resetHeartbeatCounters();
         }
-    }
-
-    private InstanceHeartbeat heartbeat(Instance i, long ts) {
-        return InstanceHeartbeat.newBuilder()
-                .setInstanceId(i.id)
-                .setModel(config.model)
-                .setRole(i.role)
-                .setState(i.state)
-                .setTsMs(ts)
-                .setIntervalMs(config.heartbeat.toMillis())
-                .setBatchCap(i.batchCap)
-                .setRunning(i.running())
-                .setRunningInteractive(i.runningInteractive)
-                .setRunningBatch(i.runningBatch)
-                .setSwapped(i.swapped)
-                .setKvUsedTokens(i.kvUsed())
-                .setKvCapacityTokens(kvCapacity)
-                .setDecodeSteps(i.hbSteps)
-                .setItlMeanMs(i.hbSteps == 0 ? 0 : i.hbStepMs / i.hbSteps)
-                .setItlMaxMs(i.hbStepMax)
-                .setItlSloMs(i.itlSloMs())
-                .setOutputTokens(i.hbOutput)
-                .setPrefillTokens(i.hbPrefill)
-                .setStartedTsMs(epochMs + (long) i.provisionedMs)
-                .build();
     }
 
     private void emit(RequestEventType type, Request r, Instance on, double at, String dropReason) {
         if (!emit) {
             return;
         }
-        telemetry.request(event(type, r, on, at).setDropReason(dropReason).build());
+        telemetry.request(
+                TelemetryRecords.event(type, r, on, config.model, epochMs, at)
+                        .setDropReason(dropReason)
+                        .build());
     }
 
     private void emitFinished(Request r, Instance on, double at, double itl, boolean met) {
@@ -614,33 +585,10 @@ public final class Fleet {
             return;
         }
         telemetry.request(
-                event(RequestEventType.FINISHED, r, on, at)
+                TelemetryRecords.event(RequestEventType.FINISHED, r, on, config.model, epochMs, at)
                         .setItlMeanMs(itl)
                         .setSloMet(met)
                         .build());
-    }
-
-    private RequestEvent.Builder event(RequestEventType type, Request r, Instance on, double at) {
-        return RequestEvent.newBuilder()
-                .setType(type)
-                .setRequestId(r.idString())
-                .setModel(config.model)
-                .setRequestClass(r.interactive ? RequestClass.INTERACTIVE : RequestClass.BATCH)
-                .setInstanceId(on == null ? null : on.id)
-                .setInstanceRole(on == null ? null : on.role)
-                .setTsMs(epochMs + (long) at)
-                .setArrivalTsMs(epochMs + (long) r.arrivalMs)
-                .setDeadlineTsMs(r.interactive ? null : r.deadlineMs)
-                .setSloTtftMs(r.sloTtftMs)
-                .setSloItlMs(r.sloItlMs)
-                .setPromptTokens(r.prompt)
-                .setOutputTokens(r.generated)
-                .setQueueWaitMs((long) r.queueWaitMs)
-                .setTtftMs(r.hasFirstToken() ? (long) (r.firstTokenMs - r.arrivalMs) : null)
-                .setItlMeanMs(null)
-                .setPreemptions(r.preemptions)
-                .setSloMet(null)
-                .setDropReason(null);
     }
 
     // ---------------------------------------------------------------- observation
@@ -705,5 +653,48 @@ public final class Fleet {
 
     public Workload workload() {
         return workload;
+    }
+
+    /** The fleet as its instances see it ({@link InstanceHost}). */
+    private final class Host implements InstanceHost {
+        @Override
+        public void markIdle(Instance i, boolean idle) {
+            Fleet.this.markIdle(i, idle);
+        }
+
+        @Override
+        public void schedule(Instance i) {
+            events.add(i);
+        }
+
+        @Override
+        public void countOutputTokens(long tokens) {
+            stats.outputTokens += tokens;
+        }
+
+        @Override
+        public void requeue(Request r, Instance from, double at, Requeue why) {
+            preempted(r, from, at, why);
+        }
+
+        @Override
+        public void fill(Instance i, double at) {
+            Fleet.this.fill(i, at);
+        }
+
+        @Override
+        public void refreshFree(Instance i) {
+            Fleet.this.refreshFree(i);
+        }
+
+        @Override
+        public void stop(Instance i, double at) {
+            Fleet.this.stop(i, at);
+        }
+
+        @Override
+        public void finished(Request r, Instance on, double at) {
+            Fleet.this.finished(r, on, at);
+        }
     }
 }

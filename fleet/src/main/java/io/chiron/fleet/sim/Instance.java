@@ -24,7 +24,8 @@ final class Instance {
     private static final Comparator<Request> BY_FINISH =
             Comparator.comparingLong((Request r) -> r.finishK).thenComparingLong(r -> r.admitSeq);
 
-    final Fleet fleet;
+    private final InstanceHost host;
+    private final EngineSpec engine;
     final int index;
     final String id;
     InstanceRole role;
@@ -66,27 +67,80 @@ final class Instance {
     long hbOutput;
     long hbPrefill;
 
-    /** This instance's share of the fleet's free slots, as last counted, and under which role. */
-    int freeContribution;
-
-    InstanceRole freeRole;
-
     Instance(
-            Fleet fleet,
+            InstanceHost host,
+            EngineSpec engine,
             int index,
             String id,
             InstanceRole role,
             InstanceState state,
             int batchCap,
             double nowMs) {
-        this.fleet = fleet;
+        this.host = host;
+        this.engine = engine;
         this.index = index;
         this.id = id;
         this.role = role;
         this.state = state;
         this.batchCap = batchCap;
         this.provisionedMs = nowMs;
-        this.freeRole = role;
+    }
+
+    // ---------------------------------------------------------------- lifecycle, as the fleet
+    // drives it
+
+    /** Cold-starting: ready at {@code readyAtMs}. */
+    void provision(double readyAtMs) {
+        nextEventMs = readyAtMs;
+    }
+
+    /** The cold start is over. */
+    void ready() {
+        state = InstanceState.RUNNING;
+    }
+
+    void setBatchCap(int value) {
+        batchCap = value;
+    }
+
+    /** A draining instance taken over by a role that grows: no cold start. */
+    void takeOver(InstanceRole newRole) {
+        drainRequested = false;
+        state = InstanceState.RUNNING;
+        role = newRole;
+    }
+
+    /** Draining for scale-in: no new work; a running iteration finishes first. */
+    void beginDrain() {
+        state = InstanceState.DRAINING;
+        if (iterating) {
+            drainRequested = true; // at the next iteration boundary
+        }
+    }
+
+    /** Its next event (a pending stop) is now. */
+    void dueNow(double now) {
+        nextEventMs = now;
+    }
+
+    /** Crashed: no iteration runs on, and no last heartbeat goes out. */
+    void crash() {
+        iterating = false;
+        crashed = true;
+    }
+
+    void stopped(double at) {
+        state = InstanceState.STOPPED;
+        stoppedMs = at;
+    }
+
+    /** After a heartbeat: the counters start again. */
+    void resetHeartbeatCounters() {
+        hbSteps = 0;
+        hbStepMs = 0;
+        hbStepMax = 0;
+        hbOutput = 0;
+        hbPrefill = 0;
     }
 
     int running() {
@@ -107,7 +161,7 @@ final class Instance {
 
     /** Whether a new sequence of {@code tokens} KV tokens fits the cache (1 % kept free). */
     boolean kvFits(long tokens) {
-        return kvUsed() + tokens <= fleet.kvCapacity * 0.99;
+        return kvUsed() + tokens <= engine.kvCapacityTokens() * 0.99;
     }
 
     /** Admits a request from the global queue at {@code now}. */
@@ -125,7 +179,7 @@ final class Instance {
             swapped--;
             r.swappedOn = null;
             pendingSwapInMs +=
-                    r.kvTokens() * fleet.kvBytesPerToken / fleet.swapBytesPerSecond * 1000;
+                    r.kvTokens() * engine.kvBytesPerToken() / engine.swapBytesPerSecond() * 1000;
             startDecoding(r);
         } else {
             if (r.swappedOn != null) {
@@ -159,7 +213,7 @@ final class Instance {
         chunkRequests.clear();
         chunkTokens.clear();
         iterDecode = decoding.size();
-        int budget = Math.max(0, fleet.config.chunkTokens - iterDecode);
+        int budget = Math.max(0, engine.chunkTokens() - iterDecode);
         long prefillTokens = 0;
         double attention = 0;
         for (ArrayDeque<Request> queue : List.of(prefillInteractive, prefillBatch)) {
@@ -177,18 +231,18 @@ final class Instance {
         }
         if (iterDecode == 0 && prefillTokens == 0) {
             iterating = false;
-            fleet.markIdle(this, true);
+            host.markIdle(this, true);
             return;
         }
         double meanCtx = iterDecode == 0 ? 0 : (double) (ctxBaseSum + iterDecode * k) / iterDecode;
         iterMs =
-                fleet.config.latency.iterationMs(iterDecode, meanCtx, prefillTokens, attention)
+                engine.latency().iterationMs(iterDecode, meanCtx, prefillTokens, attention)
                         + pendingSwapInMs;
         pendingSwapInMs = 0;
         iterating = true;
-        fleet.markIdle(this, false);
+        host.markIdle(this, false);
         nextEventMs = now + iterMs;
-        fleet.schedule(this);
+        host.schedule(this);
     }
 
     /** Ends the running iteration at {@code now}: tokens, first tokens, completions, admissions. */
@@ -199,7 +253,7 @@ final class Instance {
             hbStepMs += iterMs;
             hbStepMax = Math.max(hbStepMax, iterMs);
             hbOutput += iterDecode;
-            fleet.stats.outputTokens += iterDecode;
+            host.countOutputTokens(iterDecode);
             while (!decoding.isEmpty() && decoding.peek().finishK <= k) {
                 Request r = decoding.poll();
                 ctxBaseSum -= r.ctxBase;
@@ -220,7 +274,7 @@ final class Instance {
                     r.firstTokenMs = now;
                     r.generated = 1;
                     hbOutput++;
-                    fleet.stats.outputTokens++;
+                    host.countOutputTokens(1);
                 }
                 if (r.generated >= r.output) {
                     finish(r, now);
@@ -230,7 +284,7 @@ final class Instance {
             }
         }
         // The cache grows one token per decoding sequence per step: make room, youngest first.
-        while (decoding.size() > 1 && kvUsed() + decoding.size() > fleet.kvCapacity) {
+        while (decoding.size() > 1 && kvUsed() + decoding.size() > engine.kvCapacityTokens()) {
             Request youngest = null;
             for (Request r : decoding) {
                 if (youngest == null || r.admitSeq > youngest.admitSeq) {
@@ -238,18 +292,18 @@ final class Instance {
                 }
             }
             removeDecoding(youngest);
-            fleet.preempted(youngest, this, now, Fleet.Requeue.KV_FULL);
+            host.requeue(youngest, this, now, Fleet.Requeue.KV_FULL);
         }
         if (drainRequested) {
             drainRequested = false;
             requeueBatch(now);
         }
         if (state == InstanceState.RUNNING) {
-            fleet.fill(this, now);
+            host.fill(this, now);
         }
-        fleet.refreshFree(this);
+        host.refreshFree(this);
         if (state == InstanceState.DRAINING && running() == 0) {
-            fleet.stop(this, now);
+            host.stop(this, now);
             iterating = false;
             return;
         }
@@ -263,7 +317,7 @@ final class Instance {
             runningBatch--;
         }
         r.instance = null;
-        fleet.finished(r, this, now);
+        host.finished(r, this, now);
     }
 
     private void removeDecoding(Request r) {
@@ -318,7 +372,7 @@ final class Instance {
         } else {
             removePrefilling(victim);
         }
-        fleet.preempted(victim, this, now, Fleet.Requeue.FOR_INTERACTIVE);
+        host.requeue(victim, this, now, Fleet.Requeue.FOR_INTERACTIVE);
         return true;
     }
 
@@ -336,12 +390,12 @@ final class Instance {
         for (Request r : new ArrayList<>(decoding)) {
             if (!r.interactive) {
                 removeDecoding(r);
-                fleet.preempted(r, this, now, Fleet.Requeue.DRAIN);
+                host.requeue(r, this, now, Fleet.Requeue.DRAIN);
             }
         }
         for (Request r : new ArrayList<>(prefillBatch)) {
             removePrefilling(r);
-            fleet.preempted(r, this, now, Fleet.Requeue.DRAIN);
+            host.requeue(r, this, now, Fleet.Requeue.DRAIN);
         }
     }
 
@@ -355,8 +409,8 @@ final class Instance {
 
     int itlSloMs() {
         if (runningInteractive > 0) {
-            return fleet.config.interactiveItlMs;
+            return engine.interactiveItlMs();
         }
-        return runningBatch > 0 ? fleet.config.batchItlMs : 0;
+        return runningBatch > 0 ? engine.batchItlMs() : 0;
     }
 }
