@@ -1,18 +1,22 @@
 package io.chiron.app;
 
+import io.chiron.app.bench.BenchResults;
 import io.chiron.app.bench.LatencyBench;
 import io.chiron.app.bench.PipelineBench;
 import io.chiron.app.bench.ScaleBench;
 import io.chiron.app.bench.SimulatorBench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,78 +89,61 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", description = "Directory for bench.json.")
     Path out;
 
-    private static double[] perSecond(List<PipelineBench.Rate> rates, String what, int p) {
-        return rates.stream()
-                .filter(r -> r.what().startsWith(what) && r.parallelism() == p)
-                .mapToDouble(PipelineBench.Rate::perSecond)
-                .toArray();
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        java.util.Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static double min(double[] values) {
-        return java.util.Arrays.stream(values).min().orElse(Double.NaN);
-    }
-
-    private static double max(double[] values) {
-        return java.util.Arrays.stream(values).max().orElse(Double.NaN);
-    }
-
     /** Median generator lag up to which a latency run counts as a steady load. */
     private static final double STEADY_LAG_MS = 100;
 
-    private static Map<String, Object> latencyResult(
-            LatencyBench.Result l, boolean steady, PrintStream console) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("benchmark", "latency");
-        m.put("parallelism", 1);
-        m.put("target_records_per_s", l.recordsPerSecond());
-        m.put("sent_records_per_s", l.recordsSent() / l.seconds());
-        m.put("steady", steady);
-        m.put("instances", l.instances());
-        m.put("decisions", l.decisions());
-        m.put("decision_latency_p50_ms", l.p50Ms());
-        m.put("decision_latency_p99_ms", l.p99Ms());
-        m.put("decision_latency_max_ms", l.maxMs());
-        m.put("watermark_out_of_orderness_ms", l.outOfOrdernessMs());
-        for (var stage : l.stages().entrySet()) {
-            double[] sorted = stage.getValue();
-            boolean lag = stage.getKey().equals("generator_lag");
-            String key = lag ? stage.getKey() : stage.getKey() + "_latency";
-            double p50 = LatencyBench.percentile(sorted, 50);
-            double p99 = LatencyBench.percentile(sorted, 99);
-            m.put(key + "_p50_ms", p50);
-            m.put(key + "_p99_ms", p99);
-            if (lag) {
-                console.printf(
-                        "  generator behind the clock at %,d second starts: p50 %.0f ms, p99 %.0f"
-                                + " ms%n",
-                        sorted.length, p50, p99);
-            } else {
-                console.printf(
-                        "  %,d %ss: p50 %.0f ms, p99 %.0f ms after their window closed%n",
-                        sorted.length, stage.getKey().replace('_', ' '), p50, p99);
-            }
-        }
-        return m;
-    }
+    private static final List<String> ALL = List.of("pipeline", "latency", "scale", "simulator");
+
+    private final PrintStream console = System.out;
 
     @Override
     public Integer call() throws Exception {
-        List<String> all = List.of("pipeline", "latency", "scale", "simulator");
-        List<String> run = only != null ? only : all;
+        List<String> run = only != null ? only : ALL;
+        validate(run);
+        List<BenchResults.Result> results = new ArrayList<>();
+        long t0 = System.nanoTime();
+        Double jobRateP1 = null;
+        if (run.contains("pipeline")) {
+            List<BenchResults.Pipeline> pipeline = pipeline();
+            results.addAll(pipeline);
+            jobRateP1 =
+                    pipeline.stream()
+                            .filter(b -> b.parallelism() == 1)
+                            .map(BenchResults.Pipeline::jobRecordsPerS)
+                            .findFirst()
+                            .orElse(null);
+        }
+        if (run.contains("latency")) {
+            results.addAll(latency(jobRateP1));
+        }
+        if (run.contains("scale")) {
+            results.addAll(scale());
+        }
+        if (run.contains("simulator")) {
+            results.addAll(simulator());
+        }
+        var report =
+                new BenchResults.Report(
+                        BenchResults.Machine.current(), results, (System.nanoTime() - t0) / 1e9);
+        if (out != null) {
+            Files.createDirectories(out);
+            Path file = out.resolve("bench.json");
+            new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValue(file.toFile(), report);
+            console.printf("bench: %s%n", file);
+        }
+        return 0;
+    }
+
+    private void validate(List<String> run) {
         for (String b : run) {
-            if (!all.contains(b)) {
+            if (!ALL.contains(b)) {
                 throw new IllegalArgumentException(
                         "unknown benchmark '"
                                 + b
                                 + "' in --only; allowed: "
-                                + String.join(", ", all));
+                                + String.join(", ", ALL));
             }
         }
         if (latencyRate != null && latencyRate < 1_000) {
@@ -179,158 +166,192 @@ final class BenchCommand implements Callable<Integer> {
         if (records < 10_000) {
             throw new IllegalArgumentException("--records must be >= 10000, was " + records);
         }
-        PrintStream console = System.out;
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("machine", machine());
-        List<Object> benchmarks = new ArrayList<>();
-        json.put("benchmarks", benchmarks);
-        long t0 = System.nanoTime();
-        if (run.contains("pipeline")) {
-            console.println("pipeline: the telemetry job against the raw Kafka + Avro limit");
-            var rates = PipelineBench.run(records, repeats, line -> console.println("  " + line));
-            for (int p : new int[] {1, 2}) {
-                double[] raw = perSecond(rates, "raw", p);
-                double[] job = perSecond(rates, "telemetry", p);
-                double rawMedian = median(raw);
-                double jobMedian = median(job);
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("benchmark", "pipeline");
-                m.put("parallelism", p);
-                m.put("records", records);
-                m.put("repeats", repeats);
-                m.put("raw_records_per_s", rawMedian);
-                m.put("job_records_per_s", jobMedian);
-                m.put("ratio", jobMedian / rawMedian);
-                m.put("raw_records_per_s_each", raw);
-                m.put("job_records_per_s_each", job);
-                benchmarks.add(m);
-                console.printf(
-                        "  parallelism %d: job %,.0f / raw %,.0f records/s = %.2f (medians of %d"
-                                + " rounds; ratios %.2f to %.2f)%n",
-                        p,
-                        jobMedian,
-                        rawMedian,
-                        jobMedian / rawMedian,
-                        repeats,
-                        min(job) / max(raw),
-                        max(job) / min(raw));
-            }
-        }
-        Double jobRateP1 =
-                benchmarks.stream()
-                        .map(b -> (Map<?, ?>) b)
-                        .filter(b -> "pipeline".equals(b.get("benchmark")))
-                        .filter(b -> Integer.valueOf(1).equals(b.get("parallelism")))
-                        .map(b -> (Double) b.get("job_records_per_s"))
-                        .findFirst()
-                        .orElse(null);
-        if (run.contains("latency")) {
-            long rate =
-                    latencyRate != null
-                            ? latencyRate
-                            : jobRateP1 != null ? Math.round(jobRateP1 / 2) : 200_000;
-            console.printf(
-                    "latency: window close to decision append, at %,d records/s%s%n",
-                    rate,
-                    latencyRate == null && jobRateP1 != null
-                            ? " (half the job's rate at parallelism 1)"
-                            : "");
-            // A load is steady when the generator keeps up with the clock; on a small machine it
-            // shares the cores with the broker and the job and may not. Then the rate is halved
-            // (at most twice) and every attempt is reported.
-            for (int attempt = 0; attempt < 3; attempt++) {
-                var l =
-                        LatencyBench.run(
-                                rate,
-                                Duration.ofSeconds(20),
-                                Duration.ofSeconds(latencySeconds),
-                                1,
-                                line -> console.println("  " + line));
-                double lagP50 = LatencyBench.percentile(l.stages().get("generator_lag"), 50);
-                boolean steady = lagP50 <= STEADY_LAG_MS;
-                benchmarks.add(latencyResult(l, steady, console));
-                console.printf(
-                        "  %,d decisions: p50 %.0f ms, p99 %.0f ms, max %.0f ms after their window"
-                                + " closed (sent %,.0f records/s)%s%n",
-                        l.decisions(),
-                        l.p50Ms(),
-                        l.p99Ms(),
-                        l.maxMs(),
-                        l.recordsSent() / l.seconds(),
-                        steady ? "" : " - not steady");
-                if (steady) {
-                    break;
-                }
-                rate /= 2;
-                console.printf(
-                        "  the generator ran %.0f ms behind the clock (median): this machine cannot"
-                                + " send and process this load at once; again at %,d records/s%n",
-                        lagP50, rate);
-            }
-        }
-        if (run.contains("scale")) {
-            console.println("scale: distinct instances, 10,000 request groups, parallelism 2");
-            for (int n : scaleInstances) {
-                var r =
-                        ScaleBench.run(
-                                n, 10_000, scaleRecords, 2, line -> console.println("  " + line));
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("benchmark", "scale");
-                m.put("instances", r.instances());
-                m.put("request_groups", r.groups());
-                m.put("records", r.records());
-                m.put("records_per_s", r.recordsPerSecond());
-                m.put("heap_mb", r.heapMb());
-                m.put("state_bytes", r.stateBytes());
-                m.put("state_bytes_per_key", r.stateBytesPerKey());
-                benchmarks.add(m);
-                console.printf(
-                        "  %,d instances: %,.0f records/s, live heap %.0f MB, checkpoint %,d bytes"
-                                + " = %,.0f bytes per instance%n",
-                        r.instances(),
-                        r.recordsPerSecond(),
-                        r.heapMb(),
-                        r.stateBytes(),
-                        r.stateBytesPerKey());
-            }
-        }
-        if (run.contains("simulator")) {
-            console.println("simulator: mixed scenario, Chiron deciding");
-            for (int instances : new int[] {50, 500}) {
-                Duration simulated = instances <= 50 ? Duration.ofHours(1) : Duration.ofMinutes(10);
-                var s = SimulatorBench.run(instances, simulated);
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("benchmark", "simulator");
-                m.put("instances", instances);
-                m.put("requests", s.requests());
-                m.put("simulated_seconds", s.simulatedSeconds());
-                m.put("wall_seconds", s.wallSeconds());
-                m.put("sim_speedup", s.speedup());
-                benchmarks.add(m);
-                console.printf(
-                        "  %d instances: %.0f simulated s in %.1f s = %,.0fx real time%n",
-                        instances, s.simulatedSeconds(), s.wallSeconds(), s.speedup());
-            }
-        }
-        json.put("run_seconds", (System.nanoTime() - t0) / 1e9);
-        if (out != null) {
-            java.nio.file.Files.createDirectories(out);
-            Path file = out.resolve("bench.json");
-            new com.fasterxml.jackson.databind.ObjectMapper()
-                    .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                    .writeValue(file.toFile(), json);
-            console.printf("bench: %s%n", file);
-        }
-        return 0;
     }
 
-    static Map<String, Object> machine() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("cores", Runtime.getRuntime().availableProcessors());
-        m.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
-        m.put("jdk", System.getProperty("java.version") + " " + System.getProperty("java.vm.name"));
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
-        m.put("jvm_args", ManagementFactory.getRuntimeMXBean().getInputArguments().toString());
-        return m;
+    private List<BenchResults.Pipeline> pipeline() throws Exception {
+        console.println("pipeline: the telemetry job against the raw Kafka + Avro limit");
+        var rates = PipelineBench.run(records, repeats, line -> console.println("  " + line));
+        List<BenchResults.Pipeline> out = new ArrayList<>();
+        for (int p : new int[] {1, 2}) {
+            double[] raw = perSecond(rates, "raw", p);
+            double[] job = perSecond(rates, "telemetry", p);
+            double rawMedian = median(raw);
+            double jobMedian = median(job);
+            out.add(
+                    new BenchResults.Pipeline(
+                            p,
+                            records,
+                            repeats,
+                            rawMedian,
+                            jobMedian,
+                            jobMedian / rawMedian,
+                            raw,
+                            job));
+            console.printf(
+                    "  parallelism %d: job %,.0f / raw %,.0f records/s = %.2f (medians of %d"
+                            + " rounds; ratios %.2f to %.2f)%n",
+                    p,
+                    jobMedian,
+                    rawMedian,
+                    jobMedian / rawMedian,
+                    repeats,
+                    min(job) / max(raw),
+                    max(job) / min(raw));
+        }
+        return out;
+    }
+
+    /**
+     * At half the job's rate at parallelism 1 (or --latency-rate). A load is steady when the
+     * generator keeps up with the clock; on a small machine it shares the cores with the broker and
+     * the job and may not: then the rate is halved (at most twice) and every attempt reported.
+     */
+    private List<BenchResults.Latency> latency(Double jobRateP1) throws Exception {
+        long rate =
+                latencyRate != null
+                        ? latencyRate
+                        : jobRateP1 != null ? Math.round(jobRateP1 / 2) : 200_000;
+        console.printf(
+                "latency: window close to decision append, at %,d records/s%s%n",
+                rate,
+                latencyRate == null && jobRateP1 != null
+                        ? " (half the job's rate at parallelism 1)"
+                        : "");
+        List<BenchResults.Latency> out = new ArrayList<>();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            var l =
+                    LatencyBench.run(
+                            rate,
+                            Duration.ofSeconds(20),
+                            Duration.ofSeconds(latencySeconds),
+                            1,
+                            line -> console.println("  " + line));
+            double lagP50 = LatencyBench.percentile(l.stages().get("generator_lag"), 50);
+            boolean steady = lagP50 <= STEADY_LAG_MS;
+            out.add(latencyResult(l, steady));
+            console.printf(
+                    "  %,d decisions: p50 %.0f ms, p99 %.0f ms, max %.0f ms after their window"
+                            + " closed (sent %,.0f records/s)%s%n",
+                    l.decisions(),
+                    l.p50Ms(),
+                    l.p99Ms(),
+                    l.maxMs(),
+                    l.recordsSent() / l.seconds(),
+                    steady ? "" : " - not steady");
+            if (steady) {
+                break;
+            }
+            rate /= 2;
+            console.printf(
+                    "  the generator ran %.0f ms behind the clock (median): this machine cannot"
+                            + " send and process this load at once; again at %,d records/s%n",
+                    lagP50, rate);
+        }
+        return out;
+    }
+
+    private BenchResults.Latency latencyResult(LatencyBench.Result l, boolean steady) {
+        Map<String, Double> stages = new LinkedHashMap<>();
+        for (var stage : l.stages().entrySet()) {
+            double[] sorted = stage.getValue();
+            boolean lag = stage.getKey().equals("generator_lag");
+            String key = lag ? stage.getKey() : stage.getKey() + "_latency";
+            double p50 = LatencyBench.percentile(sorted, 50);
+            double p99 = LatencyBench.percentile(sorted, 99);
+            stages.put(key + "_p50_ms", p50);
+            stages.put(key + "_p99_ms", p99);
+            if (lag) {
+                console.printf(
+                        "  generator behind the clock at %,d second starts: p50 %.0f ms, p99 %.0f"
+                                + " ms%n",
+                        sorted.length, p50, p99);
+            } else {
+                console.printf(
+                        "  %,d %ss: p50 %.0f ms, p99 %.0f ms after their window closed%n",
+                        sorted.length, stage.getKey().replace('_', ' '), p50, p99);
+            }
+        }
+        return new BenchResults.Latency(
+                1,
+                l.recordsPerSecond(),
+                l.recordsSent() / l.seconds(),
+                steady,
+                l.instances(),
+                l.decisions(),
+                l.p50Ms(),
+                l.p99Ms(),
+                l.maxMs(),
+                l.outOfOrdernessMs(),
+                stages);
+    }
+
+    private List<BenchResults.Scale> scale() throws Exception {
+        console.println("scale: distinct instances, 10,000 request groups, parallelism 2");
+        List<BenchResults.Scale> out = new ArrayList<>();
+        for (int n : scaleInstances) {
+            var r =
+                    ScaleBench.run(
+                            n, 10_000, scaleRecords, 2, line -> console.println("  " + line));
+            out.add(
+                    new BenchResults.Scale(
+                            r.instances(),
+                            r.groups(),
+                            r.records(),
+                            r.recordsPerSecond(),
+                            r.heapMb(),
+                            r.stateBytes(),
+                            r.stateBytesPerKey()));
+            console.printf(
+                    "  %,d instances: %,.0f records/s, live heap %.0f MB, checkpoint %,d bytes"
+                            + " = %,.0f bytes per instance%n",
+                    r.instances(),
+                    r.recordsPerSecond(),
+                    r.heapMb(),
+                    r.stateBytes(),
+                    r.stateBytesPerKey());
+        }
+        return out;
+    }
+
+    private List<BenchResults.Simulator> simulator() {
+        console.println("simulator: mixed scenario, Chiron deciding");
+        List<BenchResults.Simulator> out = new ArrayList<>();
+        for (int instances : new int[] {50, 500}) {
+            Duration simulated = instances <= 50 ? Duration.ofHours(1) : Duration.ofMinutes(10);
+            var s = SimulatorBench.run(instances, simulated);
+            out.add(
+                    new BenchResults.Simulator(
+                            instances,
+                            s.requests(),
+                            s.simulatedSeconds(),
+                            s.wallSeconds(),
+                            s.speedup()));
+            console.printf(
+                    "  %d instances: %.0f simulated s in %.1f s = %,.0fx real time%n",
+                    instances, s.simulatedSeconds(), s.wallSeconds(), s.speedup());
+        }
+        return out;
+    }
+
+    private static double[] perSecond(List<PipelineBench.Rate> rates, String what, int p) {
+        return rates.stream()
+                .filter(r -> r.what().startsWith(what) && r.parallelism() == p)
+                .mapToDouble(PipelineBench.Rate::perSecond)
+                .toArray();
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static double min(double[] values) {
+        return Arrays.stream(values).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] values) {
+        return Arrays.stream(values).max().orElse(Double.NaN);
     }
 }

@@ -2,6 +2,7 @@ package io.chiron.app;
 
 import io.chiron.app.demo.Demo;
 import io.chiron.app.demo.DemoOptions;
+import io.chiron.app.report.Format;
 import io.chiron.fleet.report.PolicyResult;
 import io.chiron.fleet.sim.SimConfig;
 import io.chiron.fleet.workload.Scenario;
@@ -113,9 +114,9 @@ final class DemoCommand implements Callable<Integer> {
                         + " x%s speed.%n",
                 trace,
                 options.scenario(),
-                format(rateMultiplier),
-                format(minutes),
-                format(speedup));
+                Format.number(rateMultiplier),
+                Format.number(minutes),
+                Format.number(speedup));
         console.printf(
                 "Fleet: %s instances (H100, Llama-3-8B profile, %d s cold start). Starting Kafka"
                         + " and Flink in-process...%n%n",
@@ -142,15 +143,16 @@ final class DemoCommand implements Callable<Integer> {
     private DemoOptions options() {
         if (!(minutes > 0) || minutes > 24 * 60) {
             throw new IllegalArgumentException(
-                    "--minutes must be in (0, 1440], was " + format(minutes));
+                    "--minutes must be in (0, 1440], was " + Format.number(minutes));
         }
         if (!(speedup > 0) || speedup > 1000) {
             throw new IllegalArgumentException(
-                    "--speedup must be in (0, 1000], was " + format(speedup));
+                    "--speedup must be in (0, 1000], was " + Format.number(speedup));
         }
         if (!(batchDeadlineMinutes > 0)) {
             throw new IllegalArgumentException(
-                    "--batch-deadline-minutes must be > 0, was " + format(batchDeadlineMinutes));
+                    "--batch-deadline-minutes must be > 0, was "
+                            + Format.number(batchDeadlineMinutes));
         }
         DemoOptions d = DemoOptions.defaults();
         return new DemoOptions(
@@ -208,29 +210,32 @@ final class DemoCommand implements Callable<Integer> {
         PolicyResult p = r.chiron();
         out.println();
         out.println("Closed loop");
-        row(
+        Format.row(
                 out,
                 "simulated time",
-                String.format("%.0f s (x%s)", r.simulatedSeconds(), format(r.options().speedup())));
-        row(
+                String.format(
+                        "%.0f s (x%s)",
+                        r.simulatedSeconds(), Format.number(r.options().speedup())));
+        Format.row(
                 out,
                 "wall time",
                 String.format("%.1f s (stack up in %.1f s)", r.wallSeconds(), r.startupSeconds()));
-        row(out, "telemetry sent to Kafka", String.format("%,d records", r.telemetryRecords()));
-        row(
+        Format.row(
+                out, "telemetry sent to Kafka", String.format("%,d records", r.telemetryRecords()));
+        Format.row(
                 out,
                 "signals from Flink",
                 String.format(
                         "%,d instance, %,d pool",
                         r.instanceSignals().size(), r.poolSignals().size()));
-        row(
+        Format.row(
                 out,
                 "decisions",
                 String.format(
                         "%d batch-size, %d replica",
                         r.decisions(DecisionAction.SET_BATCH_SIZE),
                         r.decisions(DecisionAction.SET_REPLICAS)));
-        row(
+        Format.row(
                 out,
                 "actuations",
                 String.format(
@@ -238,15 +243,15 @@ final class DemoCommand implements Callable<Integer> {
                         r.actuations(ActuationStatus.APPLIED),
                         r.actuations(ActuationStatus.REJECTED)));
         if (r.options().dryRun()) {
-            row(
+            Format.row(
                     out,
                     "dry run",
                     String.format(
                             "%d actions recorded, none sent",
                             r.actuations(ActuationStatus.DRY_RUN)));
         }
-        row(out, "commands obeyed by the fleet", String.valueOf(r.applied().size()));
-        row(
+        Format.row(out, "commands obeyed by the fleet", String.valueOf(r.applied().size()));
+        Format.row(
                 out,
                 "decision -> effect lag",
                 r.applied().isEmpty()
@@ -256,8 +261,8 @@ final class DemoCommand implements Callable<Integer> {
                                 r.lagSeconds(50),
                                 r.lagSeconds(100),
                                 r.lagSeconds(50) / r.options().speedup(),
-                                format(r.options().speedup())));
-        row(out, "dead letters", String.valueOf(r.deadLetters().size()));
+                                Format.number(r.options().speedup())));
+        Format.row(out, "dead letters", String.valueOf(r.deadLetters().size()));
         out.println();
         Results.printPolicy(out, "chiron", p);
         if (!r.decisions().isEmpty()) {
@@ -275,17 +280,5 @@ final class DemoCommand implements Callable<Integer> {
                                                     : d.getRole(),
                                             d.getReason()));
         }
-    }
-
-    private static void row(PrintStream out, String label, String value) {
-        Results.row(out, label, value);
-    }
-
-    static String percent(Double v) {
-        return v == null ? "n/a (nothing decided yet)" : String.format("%.1f %%", v * 100);
-    }
-
-    static String format(double v) {
-        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 }

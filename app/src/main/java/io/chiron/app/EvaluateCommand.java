@@ -1,6 +1,7 @@
 package io.chiron.app;
 
 import io.chiron.app.report.Evaluation;
+import io.chiron.app.report.Format;
 import io.chiron.app.report.HtmlReport;
 import io.chiron.app.report.SeedSummary;
 import io.chiron.app.report.TimeSeriesCsv;
@@ -104,7 +105,7 @@ final class EvaluateCommand implements Callable<Integer> {
                 String.join(", ", names),
                 workload.trace,
                 workload.scenario(),
-                DemoCommand.format(workload.rateMultiplier),
+                Format.number(workload.rateMultiplier),
                 inputs.get(0).workload().size(),
                 workload.duration.toSeconds(),
                 horizon,
@@ -230,8 +231,7 @@ final class EvaluateCommand implements Callable<Integer> {
             }
             summary.put("gpu_hours_lower_bound_per_seed", bounds);
         }
-        Map<String, Object> byPolicy = new LinkedHashMap<>();
-        List<Map<String, Object>> rows = new ArrayList<>();
+        Map<String, SeedSummary.Aggregate> byPolicy = new LinkedHashMap<>();
         for (int p = 0; p < names.size(); p++) {
             List<SeedSummary.Run> runs = new ArrayList<>();
             for (int s = 0; s < inputs.size(); s++) {
@@ -241,9 +241,7 @@ final class EvaluateCommand implements Callable<Integer> {
                                 results.get(s).get(p).metrics(),
                                 inputs.get(s).lowerBoundGpuHours()));
             }
-            Map<String, Object> json = SeedSummary.json(runs);
-            byPolicy.put(names.get(p), json);
-            rows.add(json);
+            byPolicy.put(names.get(p), SeedSummary.of(runs));
         }
         summary.put("policies", byPolicy);
         // The report and the time series show the first seed's runs.
@@ -268,7 +266,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         Path json = Summaries.write(out, summary);
         Path report = HtmlReport.write(out, e);
-        printTable(console, names, rows, seedList.size() > 1);
+        printTable(console, byPolicy, seedList.size() > 1);
         console.printf(
                 "%nlower bound %.2f GPU-hours%s; %d runs in %.1f s of wall time%n",
                 bound,
@@ -279,10 +277,7 @@ final class EvaluateCommand implements Callable<Integer> {
     }
 
     private static void printTable(
-            PrintStream console,
-            List<String> names,
-            List<Map<String, Object>> rows,
-            boolean seeds) {
+            PrintStream console, Map<String, SeedSummary.Aggregate> rows, boolean seeds) {
         console.println();
         console.printf(
                 "%-22s %12s %10s %10s %8s %14s %8s %9s%n",
@@ -294,19 +289,18 @@ final class EvaluateCommand implements Callable<Integer> {
                 "tokens/GPU-h",
                 "actions",
                 "rejected");
-        for (int i = 0; i < names.size(); i++) {
-            Map<String, Object> p = rows.get(i);
-            console.printf(
-                    "%-22s %12s %10s %10.2f %7.2fx %14s %8.0f %9.0f%n",
-                    names.get(i),
-                    DemoCommand.percent((Double) p.get("interactive_slo_attainment")),
-                    DemoCommand.percent((Double) p.get("batch_slo_attainment")),
-                    (Double) p.get("gpu_hours"),
-                    (Double) p.get("gpu_hours_over_bound"),
-                    String.format("%,.0f", (Double) p.get("output_tokens_per_gpu_hour")),
-                    (Double) p.get("scaling_actions"),
-                    (Double) p.get("guard_rejections"));
-        }
+        rows.forEach(
+                (name, p) ->
+                        console.printf(
+                                "%-22s %12s %10s %10.2f %7.2fx %14s %8.0f %9.0f%n",
+                                name,
+                                Format.percent(p.interactiveSloAttainment()),
+                                Format.percent(p.batchSloAttainment()),
+                                p.gpuHours(),
+                                p.gpuHoursOverBound(),
+                                String.format("%,.0f", p.outputTokensPerGpuHour()),
+                                p.scalingActions(),
+                                p.guardRejections()));
         if (seeds) {
             console.println(
                     "(means over the seeds; summary.json has the worst seed of each metric)");

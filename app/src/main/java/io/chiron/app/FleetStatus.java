@@ -1,5 +1,6 @@
 package io.chiron.app;
 
+import io.chiron.app.report.Format;
 import io.chiron.fleet.sim.Fleet;
 import io.chiron.fleet.sim.FleetStats;
 import io.chiron.records.InstanceRole;
@@ -36,11 +37,7 @@ final class FleetStatus {
                 f.queuedInteractive(),
                 f.queuedBatch(),
                 b,
-                percent(s.interactiveAttainment()),
-                percent(s.batchAttainment()));
-    }
-
-    private static String percent(double v) {
-        return Double.isNaN(v) ? "-" : String.format("%.1f%%", v * 100);
+                Format.percent(s.interactiveAttainment()),
+                Format.percent(s.batchAttainment()));
     }
 }

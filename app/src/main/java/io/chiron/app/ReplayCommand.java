@@ -2,6 +2,7 @@ package io.chiron.app;
 
 import io.chiron.app.replay.Recording;
 import io.chiron.app.replay.Replay;
+import io.chiron.app.report.Format;
 import io.chiron.fleet.workload.Scenario;
 import io.chiron.policy.ChironConfig;
 import io.chiron.records.DecisionAction;
@@ -112,8 +113,8 @@ final class ReplayCommand implements Callable<Integer> {
                 recording.records().size(),
                 trace,
                 scenario,
-                DemoCommand.format(rateMultiplier),
-                DemoCommand.format(minutes),
+                Format.number(rateMultiplier),
+                Format.number(minutes),
                 which == Path_.flink
                         ? "through the Flink job on an embedded stack (parallelism "
                                 + parallelism

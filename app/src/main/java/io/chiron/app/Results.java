@@ -1,5 +1,6 @@
 package io.chiron.app;
 
+import io.chiron.app.report.Format;
 import io.chiron.fleet.report.PolicyResult;
 import io.chiron.fleet.sim.SimConfig;
 
@@ -64,25 +65,25 @@ final class Results {
 
     static void printPolicy(PrintStream out, String policy, PolicyResult p) {
         out.printf("Fleet outcome (policy: %s)%n", policy);
-        row(out, "interactive SLO attainment", attainment(p.interactive()));
-        row(out, "batch SLO attainment", attainment(p.batch()));
-        row(out, "GPU-hours", String.format("%.2f", p.gpuHours()));
-        row(
+        Format.row(out, "interactive SLO attainment", attainment(p.interactive()));
+        Format.row(out, "batch SLO attainment", attainment(p.batch()));
+        Format.row(out, "GPU-hours", String.format("%.2f", p.gpuHours()));
+        Format.row(
                 out,
                 "SLO-meeting tokens per GPU-hour",
                 String.format("%,.0f", p.outputTokensPerGpuHour()));
-        row(
+        Format.row(
                 out,
                 "throughput / goodput",
                 String.format("%.1f / %.1f requests/s", p.throughputRps(), p.goodputRps()));
-        row(out, "scaling actions", String.valueOf(p.scalingActions()));
-        row(out, "batch-size changes", String.valueOf(p.batchSizeChanges()));
-        row(out, "preemptions", String.valueOf(p.preemptions()));
-        row(out, "decisions rejected by the guard", String.valueOf(p.guardRejections()));
+        Format.row(out, "scaling actions", String.valueOf(p.scalingActions()));
+        Format.row(out, "batch-size changes", String.valueOf(p.batchSizeChanges()));
+        Format.row(out, "preemptions", String.valueOf(p.preemptions()));
+        Format.row(out, "decisions rejected by the guard", String.valueOf(p.guardRejections()));
         for (var e : p.classes().entrySet()) {
             var c = e.getValue();
             if (c.arrived() > 0) {
-                row(
+                Format.row(
                         out,
                         e.getKey() + " requests",
                         String.format(
@@ -100,13 +101,9 @@ final class Results {
 
     /** Attainment with its feasible ceiling where that is below 100 %. */
     static String attainment(io.chiron.fleet.report.ClassOutcome c) {
-        String a = DemoCommand.percent(c.attainment());
+        String a = Format.percent(c.attainment());
         return c.arrived() == 0 || c.feasible() == c.arrived()
                 ? a
-                : a + " (feasible ceiling " + DemoCommand.percent(c.feasibleShare()) + ")";
-    }
-
-    static void row(PrintStream out, String label, String value) {
-        out.printf("  %-32s %s%n", label, value);
+                : a + " (feasible ceiling " + Format.percent(c.feasibleShare()) + ")";
     }
 }

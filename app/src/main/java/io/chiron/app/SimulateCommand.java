@@ -1,5 +1,6 @@
 package io.chiron.app;
 
+import io.chiron.app.report.Format;
 import io.chiron.fleet.run.Simulation;
 import io.chiron.fleet.sim.SimConfig;
 import io.chiron.policy.ScalingPolicy;
@@ -82,7 +83,7 @@ final class SimulateCommand implements Callable<Integer> {
                 p.name(),
                 workload.trace,
                 workload.scenario(),
-                DemoCommand.format(workload.rateMultiplier),
+                Format.number(workload.rateMultiplier),
                 in.workload().size(),
                 workload.duration.toSeconds(),
                 in.horizon().toSeconds(),
@@ -99,7 +100,7 @@ final class SimulateCommand implements Callable<Integer> {
         }
         console.println();
         Results.printPolicy(console, result.policy(), result.metrics());
-        Results.row(
+        Format.row(
                 console,
                 "GPU-hours over the lower bound",
                 String.format(

@@ -71,8 +71,8 @@ public final class HtmlReport {
                     .append(r.policy().equals("chiron") ? " class=\"chiron\"" : "")
                     .append(">")
                     .append(cell(r.policy()))
-                    .append(cell(percent(p.interactiveSloAttainment())))
-                    .append(cell(percent(p.batchSloAttainment())))
+                    .append(cell(Format.percent(p.interactiveSloAttainment())))
+                    .append(cell(Format.percent(p.batchSloAttainment())))
                     .append(cell(String.format("%.2f", p.gpuHours())))
                     .append(cell(String.format("%.2fx", p.gpuHours() / e.lowerBoundGpuHours())))
                     .append(cell(String.format("%,.0f", p.outputTokensPerGpuHour())))
@@ -212,10 +212,6 @@ public final class HtmlReport {
 
     private static String cell(String s) {
         return "<td>" + escape(s) + "</td>";
-    }
-
-    private static String percent(Double v) {
-        return v == null ? "-" : String.format("%.1f %%", v * 100);
     }
 
     private static String points(Double a, Double b) {

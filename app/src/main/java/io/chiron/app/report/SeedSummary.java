@@ -3,6 +3,10 @@ package io.chiron.app.report;
 import io.chiron.fleet.report.ClassOutcome;
 import io.chiron.fleet.report.PolicyResult;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,30 +31,36 @@ public final class SeedSummary {
 
     private SeedSummary() {}
 
-    /** The summary.json object of one policy over {@code runs}, one per seed. */
-    public static Map<String, Object> json(List<Run> runs) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put(
-                "interactive_slo_attainment",
-                mean(runs, r -> r.result().interactiveSloAttainment()));
-        out.put("batch_slo_attainment", mean(runs, r -> r.result().batchSloAttainment()));
-        out.put("gpu_hours", mean(runs, r -> r.result().gpuHours()));
-        out.put("gpu_hours_over_bound", mean(runs, Run::overBound));
-        out.put("output_tokens_per_gpu_hour", mean(runs, r -> r.result().outputTokensPerGpuHour()));
-        out.put("throughput_rps", mean(runs, r -> r.result().throughputRps()));
-        out.put("goodput_rps", mean(runs, r -> r.result().goodputRps()));
-        out.put("scaling_actions", mean(runs, r -> (double) r.result().scalingActions()));
-        out.put("preemptions", mean(runs, r -> (double) r.result().preemptions()));
-        out.put("guard_rejections", mean(runs, r -> (double) r.result().guardRejections()));
-        out.put("batch_size_changes", mean(runs, r -> (double) r.result().batchSizeChanges()));
-        out.put("end_seconds", mean(runs, r -> r.result().endSeconds()));
+    /** One policy over the seeds, as summary.json holds it under {@code policies.<name>}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Aggregate(
+            Double interactiveSloAttainment,
+            Double batchSloAttainment,
+            double gpuHours,
+            double gpuHoursOverBound,
+            double outputTokensPerGpuHour,
+            double throughputRps,
+            double goodputRps,
+            double scalingActions,
+            double preemptions,
+            double guardRejections,
+            double batchSizeChanges,
+            double endSeconds,
+            Map<String, ClassOutcome> classes,
+            Map<String, Worst> worstSeed,
+            Map<String, Map<String, Object>> perSeed) {}
+
+    /** The mean of every metric over {@code runs} (one per seed), counts summed, worst seeds. */
+    public static Aggregate of(List<Run> runs) {
         Map<String, ClassOutcome> classes = new LinkedHashMap<>();
         for (Run r : runs) {
             r.result().classes().forEach((c, o) -> classes.merge(c, o, ClassOutcome::plus));
         }
-        out.put("classes", classes);
+        Map<String, Worst> worst = null;
+        Map<String, Map<String, Object>> perSeed = null;
         if (runs.size() > 1) {
-            Map<String, Worst> worst = new LinkedHashMap<>();
+            worst = new LinkedHashMap<>();
             put(
                     worst,
                     "interactive_slo_attainment",
@@ -58,17 +68,30 @@ public final class SeedSummary {
             put(worst, "batch_slo_attainment", lowest(runs, r -> r.result().batchSloAttainment()));
             put(worst, "gpu_hours", highest(runs, r -> r.result().gpuHours()));
             put(worst, "gpu_hours_over_bound", highest(runs, Run::overBound));
-            out.put("worst_seed", worst);
-            Map<String, Object> perSeed = new LinkedHashMap<>();
+            perSeed = new LinkedHashMap<>();
             for (Run r : runs) {
                 Map<String, Object> m = r.result().toJson();
                 m.put("gpu_hours_lower_bound", r.lowerBoundGpuHours());
                 m.put("gpu_hours_over_bound", r.overBound());
                 perSeed.put(String.valueOf(r.seed()), m);
             }
-            out.put("per_seed", perSeed);
         }
-        return out;
+        return new Aggregate(
+                mean(runs, r -> r.result().interactiveSloAttainment()),
+                mean(runs, r -> r.result().batchSloAttainment()),
+                mean(runs, r -> r.result().gpuHours()),
+                mean(runs, Run::overBound),
+                mean(runs, r -> r.result().outputTokensPerGpuHour()),
+                mean(runs, r -> r.result().throughputRps()),
+                mean(runs, r -> r.result().goodputRps()),
+                mean(runs, r -> (double) r.result().scalingActions()),
+                mean(runs, r -> (double) r.result().preemptions()),
+                mean(runs, r -> (double) r.result().guardRejections()),
+                mean(runs, r -> (double) r.result().batchSizeChanges()),
+                mean(runs, r -> r.result().endSeconds()),
+                classes,
+                worst,
+                perSeed);
     }
 
     private static void put(Map<String, Worst> worst, String key, Worst w) {

@@ -1,0 +1,115 @@
+package io.chiron.app.bench;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.Map;
+
+/** What {@code chiron bench} measured, as Jackson writes it into bench.json. */
+public final class BenchResults {
+    private BenchResults() {}
+
+    /** One benchmark's figures; {@code benchmark} names which. */
+    @JsonPropertyOrder({"benchmark"})
+    public sealed interface Result permits Pipeline, Latency, Scale, Simulator {
+        @JsonProperty("benchmark")
+        String benchmark();
+    }
+
+    /** The telemetry job against the raw Kafka + Avro limit, medians of interleaved rounds. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Pipeline(
+            int parallelism,
+            long records,
+            int repeats,
+            double rawRecordsPerS,
+            double jobRecordsPerS,
+            double ratio,
+            // Spelled out: the naming strategy would make "per_seach" of "PerSEach".
+            @JsonProperty("raw_records_per_s_each") double[] rawRecordsPerSEach,
+            @JsonProperty("job_records_per_s_each") double[] jobRecordsPerSEach)
+            implements Result {
+        @Override
+        public String benchmark() {
+            return "pipeline";
+        }
+    }
+
+    /**
+     * Window close to decision append under a live load; {@code stages} holds each stage's p50 and
+     * p99 ({@code <stage>_latency_p50_ms}, the generator's lag as {@code generator_lag_p50_ms}).
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Latency(
+            int parallelism,
+            long targetRecordsPerS,
+            double sentRecordsPerS,
+            boolean steady,
+            int instances,
+            long decisions,
+            double decisionLatencyP50Ms,
+            double decisionLatencyP99Ms,
+            double decisionLatencyMaxMs,
+            long watermarkOutOfOrdernessMs,
+            @JsonAnyGetter Map<String, Double> stages)
+            implements Result {
+        @Override
+        public String benchmark() {
+            return "latency";
+        }
+    }
+
+    /** Records/s, live heap and checkpoint bytes at a fleet size. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Scale(
+            int instances,
+            int requestGroups,
+            long records,
+            double recordsPerS,
+            double heapMb,
+            long stateBytes,
+            double stateBytesPerKey)
+            implements Result {
+        @Override
+        public String benchmark() {
+            return "scale";
+        }
+    }
+
+    /** Simulated seconds per wall second. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Simulator(
+            int instances,
+            long requests,
+            double simulatedSeconds,
+            double wallSeconds,
+            double simSpeedup)
+            implements Result {
+        @Override
+        public String benchmark() {
+            return "simulator";
+        }
+    }
+
+    /** The machine the figures come from. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Machine(int cores, long maxHeapMb, String jdk, String os, String jvmArgs) {
+        public static Machine current() {
+            return new Machine(
+                    Runtime.getRuntime().availableProcessors(),
+                    Runtime.getRuntime().maxMemory() / (1024 * 1024),
+                    System.getProperty("java.version") + " " + System.getProperty("java.vm.name"),
+                    System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                    ManagementFactory.getRuntimeMXBean().getInputArguments().toString());
+        }
+    }
+
+    /** bench.json. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Report(Machine machine, List<Result> benchmarks, double runSeconds) {}
+}
