@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
             "Runs the simulated fleet against a Kafka cluster: it serves a trace on simulated"
                     + " H100 instances, sends request events and heartbeats to the telemetry"
                     + " topics, and obeys the commands the job writes to chiron.commands. The"
-                    + " topics must exist (docker/create-topics.sh)."
+                    + " topics must exist (create them with chiron topics)."
         })
 final class FleetCommand implements Callable<Integer> {
     @Mixin WorkloadOptions workload;
@@ -46,7 +46,7 @@ final class FleetCommand implements Callable<Integer> {
     @Option(
             names = "--kafka-properties",
             description =
-                    "Kafka client settings (security.protocol, sasl.*, ssl.*); ${VAR} in a value"
+                    "Kafka client settings (security.protocol, sasl.*, ssl.*); $${VAR} in a value"
                             + " is read from the environment.")
     Path kafkaProperties;
 

@@ -70,7 +70,7 @@ final class SqlCommand implements Callable<Integer> {
             names = "--kafka-properties",
             description =
                     "Kafka client settings for every table (security.protocol, sasl.*, ssl.*);"
-                            + " ${VAR} in a value is read from the environment. Never printed.")
+                            + " $${VAR} in a value is read from the environment. Never printed.")
     Path kafkaProperties;
 
     @Option(

@@ -73,7 +73,7 @@ final class TopicsCommand implements Callable<Integer> {
     @Option(
             names = "--kafka-properties",
             description =
-                    "Kafka client settings (security.protocol, sasl.*, ssl.*); ${VAR} in a value"
+                    "Kafka client settings (security.protocol, sasl.*, ssl.*); $${VAR} in a value"
                             + " is read from the environment.")
     Path kafkaProperties;
 

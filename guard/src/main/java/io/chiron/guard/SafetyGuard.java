@@ -1,5 +1,6 @@
 package io.chiron.guard;
 
+import io.chiron.core.DecisionInputs;
 import io.chiron.records.DecisionAction;
 import io.chiron.records.ScalingDecision;
 
@@ -66,11 +67,10 @@ public final class SafetyGuard {
         }
         int target = d.getTarget();
         int direction = Integer.signum(target - d.getPrevious());
-        if (!batch && direction < 0 && d.getInputs().getOrDefault("stale_instances", 0.0) > 0) {
+        double stale = d.getInputs().getOrDefault(DecisionInputs.STALE_INSTANCES, 0.0);
+        if (!batch && direction < 0 && stale > 0) {
             return Verdict.reject(
-                    "scale-in on stale telemetry: "
-                            + d.getInputs().get("stale_instances").intValue()
-                            + " instance(s) not reporting");
+                    "scale-in on stale telemetry: " + (int) stale + " instance(s) not reporting");
         }
         String key = key(d);
         TargetAction last = memory.lastAction(key);

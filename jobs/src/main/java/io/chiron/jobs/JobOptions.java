@@ -113,7 +113,10 @@ public final class JobOptions {
             ConfigOptions.key("chiron.policy")
                     .stringType()
                     .defaultValue("chiron")
-                    .withDescription("Name of the policy, recorded in every decision.");
+                    .withDescription(
+                            "Name recorded in every decision and its id (the job always runs"
+                                    + " Chiron's local and global autoscalers; baselines run in the"
+                                    + " simulator).");
 
     public static final ConfigOption<String> PROFILE =
             ConfigOptions.key("chiron.profile")

@@ -1,5 +1,6 @@
 package io.chiron.policy;
 
+import io.chiron.core.DecisionInputs;
 import io.chiron.core.RoleCounts;
 import io.chiron.records.DecisionAction;
 import io.chiron.records.InstanceRole;
@@ -80,7 +81,9 @@ public final class OnePoolPolicy implements ScalingPolicy {
                             total,
                             "one pool sized as Chiron's roles together: "
                                     + String.join("; ", reasons),
-                            Map.of("stale_instances", (double) pool.getStaleInstances())));
+                            Map.of(
+                                    DecisionInputs.STALE_INSTANCES,
+                                    (double) pool.getStaleInstances())));
             lastDecisionMs = now;
         }
         return out;

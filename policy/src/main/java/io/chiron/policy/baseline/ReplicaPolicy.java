@@ -1,5 +1,6 @@
 package io.chiron.policy.baseline;
 
+import io.chiron.core.DecisionInputs;
 import io.chiron.policy.Decisions;
 import io.chiron.policy.ScalingPolicy;
 import io.chiron.records.InstanceRole;
@@ -89,15 +90,10 @@ abstract class ReplicaPolicy implements ScalingPolicy {
         }
         lastTarget = target;
         lastTargetMs = now;
+        Map<String, Double> inputs = new java.util.LinkedHashMap<>(want.inputs());
+        inputs.put(DecisionInputs.STALE_INSTANCES, (double) pool.getStaleInstances());
         return List.of(
                 Decisions.replicas(
-                        name,
-                        pool.getModel(),
-                        role,
-                        now,
-                        target,
-                        current,
-                        want.reason(),
-                        want.inputs()));
+                        name, pool.getModel(), role, now, target, current, want.reason(), inputs));
     }
 }

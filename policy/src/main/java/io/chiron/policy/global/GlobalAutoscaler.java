@@ -1,5 +1,6 @@
 package io.chiron.policy.global;
 
+import io.chiron.core.DecisionInputs;
 import io.chiron.core.LoopTiming;
 import io.chiron.core.RoleCounts;
 import io.chiron.policy.ChironConfig;
@@ -99,7 +100,7 @@ public final class GlobalAutoscaler implements Serializable {
         boolean stale = p.getStaleInstances() > 0;
         Look look = new Look(p, state, now, current, stale);
         Map<String, Double> inputs = new LinkedHashMap<>();
-        inputs.put("stale_instances", (double) p.getStaleInstances());
+        inputs.put(DecisionInputs.STALE_INSTANCES, (double) p.getStaleInstances());
         for (InstanceRole r : InstanceRole.values()) {
             inputs.put("instances_" + r.name().toLowerCase(), (double) current.get(r));
         }

@@ -1,5 +1,6 @@
 package io.chiron.policy.reference;
 
+import io.chiron.core.DecisionInputs;
 import io.chiron.core.RoleCounts;
 import io.chiron.policy.Decisions;
 import io.chiron.policy.ScalingPolicy;
@@ -273,7 +274,11 @@ public final class HindsightPolicy implements ScalingPolicy {
                                 target,
                                 have,
                                 "known future load needs " + target + " " + role + " instances",
-                                Map.of("instances_needed", (double) target)));
+                                Map.of(
+                                        "instances_needed",
+                                        (double) target,
+                                        DecisionInputs.STALE_INSTANCES,
+                                        (double) pool.getStaleInstances())));
                 lastTarget.put(role, target);
                 lastTargetMs = now;
             }
