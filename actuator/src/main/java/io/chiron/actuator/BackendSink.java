@@ -15,6 +15,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.metrics.Counter;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -30,8 +31,16 @@ import java.util.Map;
 public final class BackendSink implements Sink<FleetCommand> {
     private static final long serialVersionUID = 1L;
 
-    private final ActuatorConfig.Backend backend;
-    private final ActuatorConfig config;
+    /**
+     * Makes the backend a writer applies commands with, on the task manager: the sink's seam, so a
+     * test can hand in its own.
+     */
+    @FunctionalInterface
+    public interface BackendFactory extends java.io.Serializable {
+        CommandBackend create() throws IOException;
+    }
+
+    private final BackendFactory backends;
     private final String bootstrapServers;
     private final String actuationsTopic;
     private final java.util.HashMap<String, String> clientProperties;
@@ -53,25 +62,39 @@ public final class BackendSink implements Sink<FleetCommand> {
             String bootstrapServers,
             String actuationsTopic,
             Map<String, String> clientProperties) {
-        if (backend != ActuatorConfig.Backend.KUBERNETES
-                && backend != ActuatorConfig.Backend.HTTP) {
-            throw new IllegalArgumentException(
-                    "a backend sink is for kubernetes or http, not " + backend);
-        }
-        this.backend = backend;
-        this.config = config;
+        this(factory(backend, config), bootstrapServers, actuationsTopic, clientProperties);
+    }
+
+    /**
+     * @param backends makes the backend of each writer
+     * @param clientProperties Kafka client settings of the outcome producer (security)
+     */
+    public BackendSink(
+            BackendFactory backends,
+            String bootstrapServers,
+            String actuationsTopic,
+            Map<String, String> clientProperties) {
+        this.backends = backends;
         this.bootstrapServers = bootstrapServers;
         this.actuationsTopic = actuationsTopic;
         this.clientProperties = new java.util.HashMap<>(clientProperties);
     }
 
+    /** The production backends: the Kubernetes scale subresource or the HTTP webhook. */
+    static BackendFactory factory(ActuatorConfig.Backend backend, ActuatorConfig config) {
+        return switch (backend) {
+            case KUBERNETES -> () -> new KubernetesScaleBackend(config.kubernetes);
+            case HTTP -> () -> new WebhookBackend(config.webhook);
+            default ->
+                    throw new IllegalArgumentException(
+                            "a backend sink is for kubernetes or http, not " + backend);
+        };
+    }
+
     @Override
     public SinkWriter<FleetCommand> createWriter(WriterInitContext context) throws IOException {
         AvroTrust.install();
-        CommandBackend b =
-                backend == ActuatorConfig.Backend.KUBERNETES
-                        ? new KubernetesScaleBackend(config.kubernetes)
-                        : new WebhookBackend(config.webhook);
+        CommandBackend b = backends.create();
         String client =
                 "chiron-actuator-" + b.name() + "-" + context.getTaskInfo().getIndexOfThisSubtask();
         Map<String, Object> producer = new java.util.HashMap<>(clientProperties);
@@ -90,14 +113,14 @@ public final class BackendSink implements Sink<FleetCommand> {
 
     static final class Writer implements SinkWriter<FleetCommand> {
         private final CommandBackend backend;
-        private final KafkaProducer<String, ActuationResult> results;
+        private final Producer<String, ActuationResult> results;
         private final String topic;
         private final Counter applied;
         private final Counter failed;
 
         Writer(
                 CommandBackend backend,
-                KafkaProducer<String, ActuationResult> results,
+                Producer<String, ActuationResult> results,
                 String topic,
                 Counter applied,
                 Counter failed) {

@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
             OptionsCommand.class,
             BenchCommand.class,
             SqlCommand.class,
-            FleetCommand.class,
+            FleetServiceCommand.class,
             TopicsCommand.class,
             CalibrateCommand.class,
             CommandLine.HelpCommand.class

@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
                     + " topics, and obeys the commands the job writes to chiron.commands. The"
                     + " topics must exist (create them with chiron topics)."
         })
-final class FleetCommand implements Callable<Integer> {
+final class FleetServiceCommand implements Callable<Integer> {
     @Mixin WorkloadOptions workload;
 
     @Option(
