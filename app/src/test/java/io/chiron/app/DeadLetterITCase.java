@@ -12,6 +12,7 @@ import io.chiron.records.AvroCodec;
 import io.chiron.records.DeadLetter;
 import io.chiron.records.InstanceSignal;
 import io.chiron.records.RequestEvent;
+import io.chiron.records.TestRecords;
 import io.chiron.records.Topic;
 
 import org.apache.flink.configuration.Configuration;
@@ -121,38 +122,9 @@ class DeadLetterITCase {
     }
 
     private static InstanceSignal signal() {
-        return io.chiron.records.InstanceSignal.newBuilder()
-                .setInstanceId("x")
-                .setModel("m")
+        return TestRecords.instanceSignal("x", 0, 5_000)
                 .setRole(io.chiron.records.InstanceRole.MIXED)
-                .setState(io.chiron.records.InstanceState.RUNNING)
-                .setWindowStartMs(0)
-                .setWindowEndMs(5000)
-                .setHeartbeats(5)
                 .setBatchCap(1)
-                .setRunningMean(0)
-                .setRunningMax(0)
-                .setRunningInteractive(0)
-                .setRunningBatch(0)
-                .setKvUtilMean(0)
-                .setItlSloMs(0)
-                .setItlP50Ms(0)
-                .setItlP95Ms(0)
-                .setItlP99Ms(0)
-                .setDecodeSteps(0)
-                .setOutputTokens(0)
-                .setOutputTokensPerS(0)
-                .setPrefillTokens(0)
-                .setStarted(0)
-                .setCompletions(0)
-                .setCompletionsInteractive(0)
-                .setSloMetInteractive(0)
-                .setCompletionsBatch(0)
-                .setSloMetBatch(0)
-                .setQueueWaitP95Ms(0)
-                .setTtftP50Ms(0)
-                .setTtftP95Ms(0)
-                .setTtftP99Ms(0)
                 .build();
     }
 }

@@ -15,6 +15,7 @@ import io.chiron.records.RequestClass;
 import io.chiron.records.RequestEvent;
 import io.chiron.records.RequestEventType;
 import io.chiron.records.ScalingDecision;
+import io.chiron.records.TestRecords;
 import io.chiron.records.Topic;
 
 import org.apache.flink.types.Row;
@@ -281,14 +282,9 @@ class SqlFilesITCase {
             double itlP99,
             int completionsInteractive,
             int metInteractive) {
-        return InstanceSignal.newBuilder()
-                .setInstanceId(id)
+        return TestRecords.instanceSignal(id, T + endOffsetMs - lengthMs, T + endOffsetMs)
                 .setModel(M)
                 .setRole(role)
-                .setState(InstanceState.RUNNING)
-                .setWindowStartMs(T + endOffsetMs - lengthMs)
-                .setWindowEndMs(T + endOffsetMs)
-                .setHeartbeats((int) (lengthMs / 1000))
                 .setBatchCap(8)
                 .setRunningMean(4)
                 .setRunningMax(6)
@@ -307,8 +303,6 @@ class SqlFilesITCase {
                 .setCompletions(completionsInteractive)
                 .setCompletionsInteractive(completionsInteractive)
                 .setSloMetInteractive(metInteractive)
-                .setCompletionsBatch(0)
-                .setSloMetBatch(0)
                 .setQueueWaitP95Ms(10)
                 .setTtftP50Ms(100)
                 .setTtftP95Ms(200)

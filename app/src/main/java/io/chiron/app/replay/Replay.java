@@ -44,8 +44,6 @@ import java.util.Map;
  * Their decisions, and so their digests, are equal.
  */
 public final class Replay {
-    private static final long WINDOW_MS = 5_000;
-
     private Replay() {}
 
     /** The decisions of the direct path, in the order they were taken. */
@@ -58,12 +56,13 @@ public final class Replay {
                         config.heartbeatInterval.toMillis(),
                         JobOptions.QUEUE_BUCKET.defaultValue().toMillis());
         List<ScalingDecision> decisions = new ArrayList<>();
+        long windowMs = config.localPeriod.toMillis();
         long closedUntil = Long.MIN_VALUE;
         for (SpecificRecord r : recording.records()) {
             long ts = Recording.timestamp(r);
             // A window closes once telemetry of a later window appears (in-order telemetry: the
             // watermark of the Flink job passes it no later, and no record of it comes after).
-            long windowStart = Math.floorDiv(ts, WINDOW_MS) * WINDOW_MS;
+            long windowStart = Math.floorDiv(ts, windowMs) * windowMs;
             if (windowStart > closedUntil) {
                 decide(collector.closeUntil(windowStart), policy, decisions);
                 closedUntil = windowStart;

@@ -1,10 +1,10 @@
 package io.chiron.jobs.functions;
 
 import io.chiron.policy.ChironConfig;
-import io.chiron.records.InstanceRole;
 import io.chiron.records.InstanceSignal;
 import io.chiron.records.InstanceState;
 import io.chiron.records.ScalingDecision;
+import io.chiron.records.TestRecords;
 
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -39,38 +39,9 @@ class LocalAutoscalerFunctionTest {
     }
 
     static InstanceSignal signal(String id, long end, InstanceState state) {
-        return InstanceSignal.newBuilder()
-                .setInstanceId(id)
-                .setModel("m")
-                .setRole(InstanceRole.INTERACTIVE)
+        return TestRecords.instanceSignal(id, end - 5_000, end)
                 .setState(state)
-                .setWindowStartMs(end - 5_000)
-                .setWindowEndMs(end)
-                .setHeartbeats(5)
                 .setBatchCap(256)
-                .setRunningMean(0)
-                .setRunningMax(0)
-                .setRunningInteractive(0)
-                .setRunningBatch(0)
-                .setKvUtilMean(0)
-                .setItlSloMs(0)
-                .setItlP50Ms(0)
-                .setItlP95Ms(0)
-                .setItlP99Ms(0)
-                .setDecodeSteps(0)
-                .setOutputTokens(0)
-                .setOutputTokensPerS(0)
-                .setPrefillTokens(0)
-                .setStarted(0)
-                .setCompletions(0)
-                .setCompletionsInteractive(0)
-                .setSloMetInteractive(0)
-                .setCompletionsBatch(0)
-                .setSloMetBatch(0)
-                .setQueueWaitP95Ms(0)
-                .setTtftP50Ms(0)
-                .setTtftP95Ms(0)
-                .setTtftP99Ms(0)
                 .build();
     }
 
