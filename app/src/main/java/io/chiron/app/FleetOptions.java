@@ -154,6 +154,11 @@ final class FleetOptions {
         c.ttftPerThousandPromptTokensMs = sloTtftPerThousandTokens.toMillis();
         c.interactiveItlMs = (int) sloItl.toMillis();
         c.batchItlMs = (int) batchItl.toMillis();
+        if (coldStart.compareTo(Duration.ofSeconds(1)) < 0
+                || coldStart.compareTo(Duration.ofHours(2)) > 0) {
+            throw new IllegalArgumentException(
+                    "--cold-start must be from 1s to 2h, was " + coldStart.toMillis() + " ms");
+        }
         if (crashEvery != null && crashEvery.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException(
                     "--crash-every must be at least 1s, was " + crashEvery.toMillis() + " ms");

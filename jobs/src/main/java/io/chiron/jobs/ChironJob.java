@@ -478,14 +478,22 @@ public final class ChironJob {
     /** Runs the job on a Flink cluster: {@code --chiron.kafka.bootstrap-servers host:9092 ...}. */
     public static void main(String[] args) throws Exception {
         Map<String, String> args_ = ParameterTool.fromArgs(args).toMap();
-        for (String key : args_.keySet()) {
-            if (key.startsWith("chiron.") && !isJobOption(key) && !ChironConfig.isKey(key)) {
-                throw new IllegalArgumentException(
-                        "unknown option " + key + "; see docs/configuration.md for the keys");
+        ChironConfig policy;
+        try {
+            for (String key : args_.keySet()) {
+                if (key.startsWith("chiron.") && !isJobOption(key) && !ChironConfig.isKey(key)) {
+                    throw new IllegalArgumentException(
+                            "unknown option " + key + "; see docs/configuration.md for the keys");
+                }
             }
+            policy = ChironConfig.defaults().withOverrides(args_);
+        } catch (IllegalArgumentException e) {
+            // A bad option is the user's to fix: one line naming it, exit 2, no stack trace.
+            System.err.println("chiron job: " + e.getMessage());
+            System.exit(2);
+            return;
         }
         Configuration conf = Configuration.fromMap(args_);
-        ChironConfig policy = ChironConfig.defaults().withOverrides(args_);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         wireKafka(env, conf, policy);
         env.execute("chiron");

@@ -74,12 +74,17 @@ public final class OptionsDoc {
                     .append(" |\n");
         }
         md.append("\n## The policy (`ChironConfig`)\n\n")
-                .append("| key | default | description |\n| --- | --- | --- |\n");
+                .append(
+                        "A value outside its range, or constants that contradict each other, stop"
+                                + " the job with the key, the value and what is allowed.\n\n")
+                .append("| key | default | allowed | description |\n| --- | --- | --- | --- |\n");
         for (String[] r : ChironConfig.describe()) {
             md.append("| `")
                     .append(r[0])
                     .append("` | ")
                     .append(showPolicy(r[1]))
+                    .append(" | ")
+                    .append(r[3])
                     .append(" | ")
                     .append(r[2])
                     .append(" |\n");

@@ -1,5 +1,7 @@
 package io.chiron.policy;
 
+import io.chiron.core.Durations;
+
 import java.io.Serializable;
 import java.lang.reflect.Field;
 import java.time.Duration;
@@ -18,114 +20,165 @@ public final class ChironConfig implements Serializable {
     // ---- SLOs (DESIGN.md §1) ----
     @Param(
             key = "chiron.slo.interactive.ttft",
+            min = 1,
+            max = 3_600_000,
             description = "Interactive time-to-first-token bound.")
     public Duration interactiveTtft = Duration.ofSeconds(2);
 
     @Param(
             key = "chiron.slo.interactive.itl",
+            min = 1,
+            max = 60_000,
             description = "Interactive mean inter-token latency bound.")
     public Duration interactiveItl = Duration.ofMillis(50);
 
-    @Param(key = "chiron.slo.batch.itl", description = "Batch mean inter-token latency bound.")
+    @Param(
+            key = "chiron.slo.batch.itl",
+            min = 1,
+            max = 60_000,
+            description = "Batch mean inter-token latency bound.")
     public Duration batchItl = Duration.ofMillis(500);
 
     // ---- local autoscaler ----
     @Param(
             key = "chiron.local.period",
+            min = 100,
+            max = 600_000,
             description =
                     "How often each instance's batch size is reconsidered (the instance window).")
     public Duration localPeriod = Duration.ofSeconds(5);
 
     @Param(
             key = "chiron.local.beta",
+            min = 0,
+            max = 1,
+            minExclusive = true,
+            maxExclusive = true,
             description =
                     "Multiplicative decrease of B when ITL p95 exceeds the SLO: B <- max(B_min, floor(beta*B)).")
     public double beta = 0.7;
 
     @Param(
             key = "chiron.local.alpha",
+            min = 0,
+            max = 1,
+            minExclusive = true,
             description = "B may grow only while ITL p95 < alpha * SLO (hysteresis below the SLO).")
     public double alpha = 0.8;
 
     @Param(
             key = "chiron.local.gamma",
+            min = 0,
+            max = 10,
+            minExclusive = true,
             description = "Additive increase: B <- min(B_max, B + max(1, ceil(gamma*B))).")
     public double gamma = 0.25;
 
     @Param(
             key = "chiron.local.epsilon",
+            min = 0,
+            max = 1,
             description = "An increase pays when output tokens/s rose by at least this fraction.")
     public double epsilon = 0.02;
 
     @Param(
             key = "chiron.local.saturation",
+            min = 0,
+            max = 1,
+            minExclusive = true,
             description =
                     "An instance is saturated when its running sequences reach this fraction of B (or requests wait).")
     public double saturation = 0.9;
 
     @Param(
             key = "chiron.local.plateau-hold",
+            min = 0,
+            max = 3_600_000,
             description = "After an increase that did not pay, no increase for this long.")
     public Duration plateauHold = Duration.ofSeconds(60);
 
     @Param(
             key = "chiron.local.batch-min",
+            min = 1,
+            max = 100_000,
             description = "Smallest batch size the local autoscaler sets.")
     public int batchMin = 4;
 
     @Param(
             key = "chiron.local.batch-max",
+            min = 1,
+            max = 100_000,
             description = "Largest batch size it sets; the KV-cache bound applies on top.")
     public int batchMax = 512;
 
     // ---- global autoscaler ----
     @Param(
             key = "chiron.global.period",
+            min = 1_000,
+            max = 3_600_000,
             description = "How often each pool's instance counts are reconsidered.")
     public Duration globalPeriod = Duration.ofSeconds(15);
 
     @Param(
             key = "chiron.global.z",
+            min = 0,
+            max = 10,
             description =
                     "Quantile of the batch waiting-time bound W = (N*mu + z*sqrt(N)*sigma) / (m*T(B)); 2.33 is 99 %.")
     public double z = 2.33;
 
     @Param(
             key = "chiron.global.cold-start",
+            min = 1_000,
+            max = 7_200_000,
             description =
                     "Time from asking for an instance to its serving, as the policy assumes it.")
     public Duration coldStart = Duration.ofSeconds(60);
 
     @Param(
             key = "chiron.global.margin",
+            min = 0,
+            max = 7_200_000,
             description = "Safety margin on top of the cold start when checking batch deadlines.")
     public Duration margin = Duration.ofSeconds(60);
 
     @Param(
             key = "chiron.global.scale-in-cooldown",
+            min = 0,
+            max = 86_400_000,
             description =
                     "No scale-in within this long of the pool's last action. DESIGN.md §2 says 5 min; 3 min, chosen on the four evaluation scenarios, keeps their SLO attainment and saves 5-12 % of GPU-hours.")
     public Duration scaleInCooldown = Duration.ofMinutes(3);
 
     @Param(
             key = "chiron.global.utilization-target",
+            min = 0,
+            max = 1,
+            minExclusive = true,
             description =
                     "U_target of interactive backpressure b_int = max(U / U_target, TTFT_p95 / (theta * TTFT_SLO)), and the utilization the arrival-rate sizing aims at. DESIGN.md §2 says 0.7; 0.8, chosen on the four evaluation scenarios, keeps their SLO attainment within a point and saves 10-15 % of GPU-hours (the mixed headroom covers the peaks).")
     public double utilizationTarget = 0.8;
 
     @Param(
             key = "chiron.global.theta",
+            min = 0,
+            max = 10,
+            minExclusive = true,
             description =
                     "Fraction of the TTFT SLO that interactive TTFT p95 may use before it counts as pressure.")
     public double theta = 0.5;
 
     @Param(
             key = "chiron.global.confirm-periods",
+            min = 1,
+            max = 100,
             description = "Consecutive periods with b_int > 1 before an interactive scale-out.")
     public int confirmPeriods = 2;
 
     @Param(
             key = "chiron.global.max-scale-out-factor",
+            min = 1,
+            max = 100,
             description =
                     "F: an interactive scale-out sizes with min(b_int, F), so one step at most"
                             + " multiplies the serving instances by F. Not in the paper: uncapped,"
@@ -135,35 +188,51 @@ public final class ChironConfig implements Serializable {
 
     @Param(
             key = "chiron.global.scale-in-below",
+            min = 0,
+            max = 1,
             description = "Interactive scale-in only while b_int stays below this.")
     public double scaleInBelow = 0.5;
 
     @Param(
             key = "chiron.global.stabilization",
+            min = 0,
+            max = 86_400_000,
             description =
                     "How long b_int must stay low before an interactive scale-in. DESIGN.md §2 says 5 min; 3 min, with the cooldown.")
     public Duration stabilization = Duration.ofMinutes(3);
 
     @Param(
             key = "chiron.global.min-interactive",
+            min = 0,
+            max = 100_000,
             description = "Fewest INTERACTIVE instances per pool.")
     public int minInteractive = 1;
 
     @Param(
             key = "chiron.global.min-mixed",
+            min = 0,
+            max = 100_000,
             description = "Fewest MIXED instances per pool (the headroom floor).")
     public int minMixed = 1;
 
-    @Param(key = "chiron.global.min-batch", description = "Fewest BATCH instances per pool.")
+    @Param(
+            key = "chiron.global.min-batch",
+            min = 0,
+            max = 100_000,
+            description = "Fewest BATCH instances per pool.")
     public int minBatch = 0;
 
     @Param(
             key = "chiron.global.max-instances",
+            min = 1,
+            max = 100_000,
             description = "Most instances per pool, all roles together.")
     public int maxInstances = 64;
 
     @Param(
             key = "chiron.telemetry.heartbeat",
+            min = 10,
+            max = 60_000,
             description =
                     "Interval of instance heartbeats; a window with fewer than half the expected heartbeats is stale.")
     public Duration heartbeatInterval = Duration.ofSeconds(1);
@@ -196,24 +265,124 @@ public final class ChironConfig implements Serializable {
      *     that does not parse
      */
     public ChironConfig withOverrides(Map<String, String> values) {
-        return with(
-                copy -> {
+        return with(copy -> {
                     for (Field f : ChironConfig.class.getFields()) {
                         Param p = f.getAnnotation(Param.class);
                         String value = p == null ? null : values.get(p.key());
                         if (value == null) {
                             continue;
                         }
+                        Object parsed;
                         try {
-                            f.set(copy, parse(f.getType(), value.trim()));
-                        } catch (IllegalAccessException e) {
-                            throw new IllegalStateException(e);
+                            parsed = parse(f.getType(), value.trim());
                         } catch (RuntimeException e) {
                             throw new IllegalArgumentException(
                                     p.key() + " = '" + value + "': " + allowed(f.getType()), e);
                         }
+                        if (!inRange(p, parsed)) {
+                            throw new IllegalArgumentException(
+                                    p.key() + " = '" + value + "': must be " + range(p, f));
+                        }
+                        try {
+                            f.set(copy, parsed);
+                        } catch (IllegalAccessException e) {
+                            throw new IllegalStateException(e);
+                        }
                     }
-                });
+                })
+                .validate();
+    }
+
+    /**
+     * Checks every constant against its range and the constants against each other; returns this.
+     *
+     * @throws IllegalArgumentException naming the key, the value and what is allowed
+     */
+    public ChironConfig validate() {
+        try {
+            for (Field f : ChironConfig.class.getFields()) {
+                Param p = f.getAnnotation(Param.class);
+                if (p != null && !inRange(p, f.get(this))) {
+                    throw new IllegalArgumentException(
+                            p.key() + " = " + f.get(this) + ": must be " + range(p, f));
+                }
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+        if (batchMin > batchMax) {
+            throw new IllegalArgumentException(
+                    "chiron.local.batch-min = "
+                            + batchMin
+                            + " exceeds chiron.local.batch-max = "
+                            + batchMax);
+        }
+        if (minInteractive + minMixed + minBatch > maxInstances) {
+            throw new IllegalArgumentException(
+                    String.format(
+                            "chiron.global.min-interactive + min-mixed + min-batch = %d exceeds"
+                                    + " chiron.global.max-instances = %d",
+                            minInteractive + minMixed + minBatch, maxInstances));
+        }
+        if (heartbeatInterval.compareTo(localPeriod) > 0) {
+            throw new IllegalArgumentException(
+                    "chiron.telemetry.heartbeat = "
+                            + heartbeatInterval.toMillis()
+                            + " ms is longer than chiron.local.period = "
+                            + localPeriod.toMillis()
+                            + " ms: a window would hold no heartbeat");
+        }
+        return this;
+    }
+
+    private static double magnitude(Object value) {
+        return value instanceof Duration d ? d.toMillis() : ((Number) value).doubleValue();
+    }
+
+    private static boolean inRange(Param p, Object value) {
+        double v = magnitude(value);
+        boolean aboveMin = p.minExclusive() ? v > p.min() : v >= p.min();
+        boolean belowMax = p.maxExclusive() ? v < p.max() : v <= p.max();
+        return aboveMin && belowMax;
+    }
+
+    /** The allowed range in words: "in (0, 1)", "from 1 s to 1 h". */
+    static String range(Param p, Field f) {
+        boolean duration = f.getType() == Duration.class;
+        String lo = bound(p.min(), duration);
+        String hi = bound(p.max(), duration);
+        if (duration) {
+            return "from " + lo + (p.minExclusive() ? " (excluded)" : "") + " to " + hi;
+        }
+        return "in "
+                + (p.minExclusive() ? "(" : "[")
+                + lo
+                + ", "
+                + hi
+                + (p.maxExclusive() ? ")" : "]");
+    }
+
+    private static String bound(double v, boolean duration) {
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
+        }
+        if (!duration) {
+            return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
+        }
+        long ms = (long) v;
+        if (ms == 0) {
+            return "0 s";
+        }
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + " h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + " min";
+        }
+        if (ms % 1_000 == 0) {
+            return ms / 1_000 + " s";
+        }
+        return ms + " ms";
     }
 
     /** Whether a key is one of this class's. */
@@ -244,29 +413,13 @@ public final class ChironConfig implements Serializable {
         throw new IllegalArgumentException("unsupported type " + type);
     }
 
-    /** 500 ms, 5 s, 5s, 2 min, 1 h, or ISO-8601 (PT5S). */
     static Duration parseDuration(String value) {
-        String v = value.toLowerCase(java.util.Locale.ROOT).replace(" ", "");
-        if (v.startsWith("p")) {
-            return Duration.parse(v.toUpperCase(java.util.Locale.ROOT));
-        }
-        java.util.regex.Matcher m =
-                java.util.regex.Pattern.compile("(\\d+)(ms|s|min|m|h)").matcher(v);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("not a duration");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofMinutes(n);
-        };
+        return Durations.parse(value);
     }
 
     private static String allowed(Class<?> type) {
         if (type == Duration.class) {
-            return "a duration such as 500 ms, 5 s, 2 min, 1 h or PT5S";
+            return Durations.ALLOWED;
         }
         return type == int.class ? "an integer" : "a number";
     }
@@ -276,7 +429,7 @@ public final class ChironConfig implements Serializable {
         return (interactive ? interactiveItl : batchItl).toMillis();
     }
 
-    /** Key, default and description of every constant, for the documentation table. */
+    /** Key, default, description and range of every constant, for the documentation table. */
     public static List<String[]> describe() {
         List<String[]> rows = new ArrayList<>();
         ChironConfig defaults = defaults();
@@ -286,7 +439,10 @@ public final class ChironConfig implements Serializable {
                 try {
                     rows.add(
                             new String[] {
-                                p.key(), String.valueOf(f.get(defaults)), p.description()
+                                p.key(),
+                                String.valueOf(f.get(defaults)),
+                                p.description(),
+                                range(p, f)
                             });
                 } catch (IllegalAccessException e) {
                     throw new IllegalStateException(e);

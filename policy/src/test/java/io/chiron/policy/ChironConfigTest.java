@@ -55,4 +55,68 @@ class ChironConfigTest {
                             assertThat(r[2]).isNotBlank();
                         });
     }
+
+    @Test
+    void theDefaultsAreWithinTheirRanges() {
+        assertThat(ChironConfig.defaults().validate()).isNotNull();
+    }
+
+    @Test
+    void aValueOutsideItsRangeNamesTheKeyTheValueAndTheRange() {
+        // The values an operator once got past the job unnoticed.
+        Map<String, String> bad =
+                Map.of(
+                        "chiron.local.beta", "-3",
+                        "chiron.local.alpha", "0",
+                        "chiron.global.max-instances", "-5",
+                        "chiron.global.min-interactive", "-1",
+                        "chiron.local.period", "0ms",
+                        "chiron.global.cold-start", "0s",
+                        "chiron.telemetry.heartbeat", "0ms");
+        bad.forEach(
+                (key, value) ->
+                        assertThatThrownBy(
+                                        () ->
+                                                ChironConfig.defaults()
+                                                        .withOverrides(Map.of(key, value)))
+                                .as(key)
+                                .isInstanceOf(IllegalArgumentException.class)
+                                .hasMessageStartingWith(key + " = '" + value + "': must be"));
+        assertThatThrownBy(
+                        () ->
+                                ChironConfig.defaults()
+                                        .withOverrides(Map.of("chiron.local.beta", "7")))
+                .hasMessage("chiron.local.beta = '7': must be in (0, 1)");
+        assertThatThrownBy(
+                        () ->
+                                ChironConfig.defaults()
+                                        .withOverrides(Map.of("chiron.global.cold-start", "0s")))
+                .hasMessage("chiron.global.cold-start = '0s': must be from 1 s to 2 h");
+    }
+
+    @Test
+    void constantsThatContradictEachOtherAreRefused() {
+        assertThatThrownBy(
+                        () ->
+                                ChironConfig.defaults()
+                                        .withOverrides(
+                                                Map.of(
+                                                        "chiron.local.batch-min", "64",
+                                                        "chiron.local.batch-max", "32")))
+                .hasMessageContaining("chiron.local.batch-min = 64")
+                .hasMessageContaining("chiron.local.batch-max = 32");
+        assertThatThrownBy(
+                        () ->
+                                ChironConfig.defaults()
+                                        .withOverrides(Map.of("chiron.telemetry.heartbeat", "10s")))
+                .hasMessageContaining("longer than chiron.local.period");
+    }
+
+    @Test
+    void configurationAndFlagsReadDurationsAlike() {
+        ChironConfig c =
+                ChironConfig.defaults()
+                        .withOverrides(Map.of("chiron.global.scale-in-cooldown", "1h30m"));
+        assertThat(c.scaleInCooldown).isEqualTo(Duration.ofMinutes(90));
+    }
 }
