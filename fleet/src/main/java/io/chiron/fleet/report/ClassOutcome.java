@@ -8,6 +8,9 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * What became of every request of one class (DESIGN.md §5, {@code classes.<class>}): each arrived
  * request is met, missed late (finished, but a bound did not hold), dropped, or unfinished at the
  * horizon; {@code feasible} counts those whose bounds can be met at all, alone on an idle instance.
+ * The late ones by the bound they broke: {@code late_first_bound} (the TTFT of an interactive
+ * request, the deadline of a batch one) and {@code late_itl} (the mean ITL); a request may break
+ * both.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ClassOutcome(
@@ -16,7 +19,9 @@ public record ClassOutcome(
         long missedLate,
         long missedDropped,
         long missedUnfinished,
-        long feasible) {
+        long feasible,
+        long lateFirstBound,
+        long lateItl) {
 
     public ClassOutcome {
         if (arrived != met + missedLate + missedDropped + missedUnfinished) {
@@ -28,11 +33,35 @@ public record ClassOutcome(
         }
     }
 
+    /** Counts without the breakdown of the late ones (zero). */
+    public ClassOutcome(
+            long arrived,
+            long met,
+            long missedLate,
+            long missedDropped,
+            long missedUnfinished,
+            long feasible) {
+        this(arrived, met, missedLate, missedDropped, missedUnfinished, feasible, 0, 0);
+    }
+
     /** From the simulator's counts: finished splits into met and late, the rest is open. */
     public static ClassOutcome of(
-            long arrived, long finished, long met, long dropped, long feasible) {
+            long arrived,
+            long finished,
+            long met,
+            long dropped,
+            long feasible,
+            long lateFirstBound,
+            long lateItl) {
         return new ClassOutcome(
-                arrived, met, finished - met, dropped, arrived - finished - dropped, feasible);
+                arrived,
+                met,
+                finished - met,
+                dropped,
+                arrived - finished - dropped,
+                feasible,
+                lateFirstBound,
+                lateItl);
     }
 
     /** Met over arrived; null (JSON has no NaN) when nothing arrived. */
@@ -54,6 +83,8 @@ public record ClassOutcome(
                 missedLate + o.missedLate,
                 missedDropped + o.missedDropped,
                 missedUnfinished + o.missedUnfinished,
-                feasible + o.feasible);
+                feasible + o.feasible,
+                lateFirstBound + o.lateFirstBound,
+                lateItl + o.lateItl);
     }
 }

@@ -61,14 +61,18 @@ public record PolicyResult(
                         s.finishedInteractive,
                         s.metInteractive,
                         s.droppedInteractive,
-                        s.feasibleInteractive);
+                        s.feasibleInteractive,
+                        s.lateFirstBoundInteractive,
+                        s.lateItlInteractive);
         ClassOutcome batch =
                 ClassOutcome.of(
                         s.arrivedBatch,
                         s.finishedBatch,
                         s.metBatch,
                         s.droppedBatch,
-                        s.feasibleBatch);
+                        s.feasibleBatch,
+                        s.lateFirstBoundBatch,
+                        s.lateItlBatch);
         double gpuHours = fleet.gpuMs() / 3_600_000;
         double seconds = Math.max(1e-9, arrivalSeconds);
         Map<String, ClassOutcome> classes = new LinkedHashMap<>();

@@ -516,13 +516,14 @@ public final class Fleet {
 
     private void finished(Request r, Instance on, double at) {
         double itl = r.meanItlMs(at);
-        boolean met;
-        if (r.interactive) {
-            met = r.firstTokenMs - r.arrivalMs <= r.sloTtftMs && itl <= r.sloItlMs;
-        } else {
-            met = epochMs + at <= r.deadlineMs && itl <= r.sloItlMs;
-        }
-        stats.finished(r.interactive, met, r.output);
+        // The first bound: TTFT for interactive requests, the deadline for batch ones.
+        boolean firstBound =
+                r.interactive
+                        ? r.firstTokenMs - r.arrivalMs <= r.sloTtftMs
+                        : epochMs + at <= r.deadlineMs;
+        boolean itlBound = itl <= r.sloItlMs;
+        boolean met = firstBound && itlBound;
+        stats.finished(r.interactive, firstBound, itlBound, r.output);
         emitFinished(r, on, at, itl, met);
     }
 

@@ -47,13 +47,32 @@ public final class FleetStats {
         }
     }
 
-    void finished(boolean interactive, boolean met, int output) {
+    /**
+     * Finished requests that broke their first bound (interactive: TTFT; batch: the deadline) and
+     * their mean-ITL bound; a request may break both, so these overlap.
+     */
+    public long lateFirstBoundInteractive;
+
+    public long lateItlInteractive;
+    public long lateFirstBoundBatch;
+    public long lateItlBatch;
+
+    /**
+     * @param firstBound whether the TTFT (interactive) or the deadline (batch) held
+     * @param itlBound whether the mean ITL bound held
+     */
+    void finished(boolean interactive, boolean firstBound, boolean itlBound, int output) {
+        boolean met = firstBound && itlBound;
         if (interactive) {
             finishedInteractive++;
             metInteractive += met ? 1 : 0;
+            lateFirstBoundInteractive += firstBound ? 0 : 1;
+            lateItlInteractive += itlBound ? 0 : 1;
         } else {
             finishedBatch++;
             metBatch += met ? 1 : 0;
+            lateFirstBoundBatch += firstBound ? 0 : 1;
+            lateItlBatch += itlBound ? 0 : 1;
         }
         if (met) {
             metOutputTokens += output;
