@@ -14,11 +14,13 @@
 #   bash bench/evaluate-all.sh                 # everything
 #   SEEDS=1-3 bash bench/evaluate-all.sh       # the development seeds, for tuning
 #   ONLY=mixed-x20 bash bench/evaluate-all.sh  # one configuration (a name from the list below)
+#   EVAL_DIR=/tmp/dev OUT_MD=/tmp/dev/evaluation.md SEEDS=1-3 bash bench/evaluate-all.sh  # elsewhere
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seeds=${SEEDS:-11-15}
 policies=chiron,chiron-fixed-b,chiron-one-pool,llumnix-untuned,llumnix-tuned,hpa,kpa,llumnix-untuned-pools,llumnix-tuned-pools,hpa-pools,kpa-pools,static,static-tuned,hindsight
 md=${OUT_MD:-bench/results/evaluation.md}
+evaldir=${EVAL_DIR:-chiron-out/eval}
 configs=()
 for x in 1 5 20; do
   configs+=("interactive-x$x azure-conv interactive $x 60s")
@@ -40,7 +42,7 @@ for c in "${configs[@]}"; do
   set -- $c
   name=$1
   [ -z "${ONLY:-}" ] || [ "$ONLY" = "$name" ] || continue
-  out="chiron-out/eval/$name"
+  out="$evaldir/$name"
   t0=$(date +%s)
   ./chiron evaluate --trace "$2" --scenario "$3" --rate-multiplier "$4" --cold-start "$5" \
     --duration 1h --seeds "$seeds" --policies "$policies" --out "$out" >/dev/null
@@ -63,6 +65,9 @@ for n, p in j["policies"].items():
 PY
   echo "$name done in $(( $(date +%s) - t0 )) s"
 done
-[ -f chiron-out/eval/mixed-x20/gpus-over-time.png ] && cp chiron-out/eval/mixed-x20/gpus-over-time.png bench/results/mixed-gpus-over-time.png
-python3 bench/headline.py "$md" > bench/results/headline.md
-echo "wrote $md and bench/results/headline.md"
+headline="$(dirname "$md")/headline.md"
+if [ -z "${EVAL_DIR:-}" ] && [ -f "$evaldir/mixed-x20/gpus-over-time.png" ]; then
+  cp "$evaldir/mixed-x20/gpus-over-time.png" bench/results/mixed-gpus-over-time.png
+fi
+python3 bench/headline.py "$evaldir" > "$headline"
+echo "wrote $md and $headline"

@@ -1,4 +1,4 @@
-"""The README's headline table from chiron-out/eval/*/summary.json: per configuration, Chiron's
+"""The README's headline table from <dir>/*/summary.json (default chiron-out/eval): per configuration, Chiron's
 mean and worst seed against the hindsight reference, the bound, and every baseline that dominates it
 (attainment at least Chiron's on both classes, within 0.05 points, with fewer GPU-hours)."""
 import glob, json, os, sys
@@ -10,7 +10,8 @@ def ge(a, b):
     return b is None or (a is not None and a >= b - 0.0005)
 
 rows = []
-for f in sorted(glob.glob("chiron-out/eval/*/summary.json")):
+root = sys.argv[1] if len(sys.argv) > 1 and os.path.isdir(sys.argv[1]) else "chiron-out/eval"
+for f in sorted(glob.glob(os.path.join(root, "*/summary.json"))):
     name = os.path.basename(os.path.dirname(f))
     j = json.load(open(f))
     pol = j["policies"]

@@ -87,6 +87,15 @@ final class FleetOptions {
     Duration batchItl;
 
     @Option(
+            names = "--prefill-backlog",
+            defaultValue = "1s",
+            converter = DurationConverter.class,
+            description =
+                    "An instance admits a new prompt only while its prefill backlog takes less"
+                            + " than this; 0s admits up to B (default ${DEFAULT-VALUE}).")
+    Duration prefillBacklog;
+
+    @Option(
             names = "--crash-every",
             converter = DurationConverter.class,
             description = "Mean time between instance crashes across the fleet (default: none).")
@@ -164,6 +173,11 @@ final class FleetOptions {
                     "--crash-every must be at least 1s, was " + crashEvery.toMillis() + " ms");
         }
         c.crashEvery = crashEvery;
+        if (prefillBacklog.isNegative()) {
+            throw new IllegalArgumentException(
+                    "--prefill-backlog must be >= 0, was " + prefillBacklog.toMillis() + " ms");
+        }
+        c.prefillBacklog = prefillBacklog;
         c.seed = seed;
         return c;
     }

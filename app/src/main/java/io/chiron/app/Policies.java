@@ -168,6 +168,7 @@ final class Policies {
                             c.interactiveItl = Duration.ofMillis(sim.interactiveItlMs);
                             c.batchItl = Duration.ofMillis(sim.batchItlMs);
                             c.coldStart = sim.coldStart;
+                            c.iterationTokens = sim.chunkTokens;
                         })
                 .validate();
     }

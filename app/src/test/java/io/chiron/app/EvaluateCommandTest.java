@@ -71,6 +71,40 @@ class EvaluateCommandTest {
         assertThat(chiron.get("classes").get("interactive").get("arrived").asLong())
                 .isEqualTo(arrived);
         assertThat(dir.resolve("report.html")).exists();
+        // Every contract key is there for every policy.
+        for (JsonNode p : s.get("policies")) {
+            assertThat(p.has("interactive_slo_attainment")).isTrue();
+            assertThat(p.has("batch_slo_attainment")).isTrue();
+        }
+    }
+
+    @Test
+    void aClassWithoutRequestsKeepsItsAttainmentKeyAsNull() throws Exception {
+        var cli = Main.commandLine();
+        cli.setErr(new PrintWriter(new StringWriter()));
+        int rc =
+                cli.execute(
+                        "evaluate",
+                        "--trace",
+                        "azure-code",
+                        "--scenario",
+                        "interactive",
+                        "--duration",
+                        "3m",
+                        "--seeds",
+                        "1,2",
+                        "--policies",
+                        "static",
+                        "--out",
+                        dir.toString());
+        assertThat(rc).isZero();
+        JsonNode p =
+                new ObjectMapper()
+                        .readTree(dir.resolve("summary.json").toFile())
+                        .get("policies")
+                        .get("static");
+        assertThat(p.has("batch_slo_attainment")).isTrue();
+        assertThat(p.get("batch_slo_attainment").isNull()).isTrue();
     }
 
     @Test

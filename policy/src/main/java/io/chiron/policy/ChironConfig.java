@@ -111,6 +111,14 @@ public final class ChironConfig implements Serializable {
             description = "Largest batch size it sets; the KV-cache bound applies on top.")
     public int batchMax = 512;
 
+    @Param(
+            key = "chiron.local.iteration-tokens",
+            min = 16,
+            max = 1_000_000,
+            description =
+                    "The engine's token budget per iteration (vLLM --max-num-batched-tokens, decodes counted). The initial B is the largest whose decode step plus a prefill chunk of the rest of the budget stays within alpha * SLO: the ITL a decoding sequence sees while prompts arrive. DESIGN.md says the decode step alone; that B (about 400 at the conversation trace's context) left each interactive instance more prompts to prefill in turn than the TTFT bound allows (all of Chiron's misses at 5x on the development seeds were late first tokens).")
+    public int iterationTokens = 1024;
+
     // ---- global autoscaler ----
     @Param(
             key = "chiron.global.period",

@@ -33,7 +33,6 @@ public final class SeedSummary {
 
     /** One policy over the seeds, as summary.json holds it under {@code policies.<name>}. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Aggregate(
             Double interactiveSloAttainment,
             Double batchSloAttainment,
@@ -48,8 +47,9 @@ public final class SeedSummary {
             double batchSizeChanges,
             double endSeconds,
             Map<String, ClassOutcome> classes,
-            Map<String, Worst> worstSeed,
-            Map<String, Map<String, Object>> perSeed) {}
+            // Only over several seeds; attainments stay even when null (the contract's keys).
+            @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Worst> worstSeed,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Map<String, Map<String, Object>> perSeed) {}
 
     /** The mean of every metric over {@code runs} (one per seed), counts summed, worst seeds. */
     public static Aggregate of(List<Run> runs) {

@@ -13,7 +13,8 @@ record EngineSpec(
         double kvBytesPerToken,
         double swapBytesPerSecond,
         int interactiveItlMs,
-        int batchItlMs) {
+        int batchItlMs,
+        long prefillBacklogTokens) {
 
     static EngineSpec of(SimConfig c) {
         return new EngineSpec(
@@ -23,6 +24,7 @@ record EngineSpec(
                 c.latency.profile().kvBytesPerToken(),
                 c.latency.profile().swapBytesPerSecond(),
                 c.interactiveItlMs,
-                c.batchItlMs);
+                c.batchItlMs,
+                c.prefillBacklogTokens());
     }
 }

@@ -460,7 +460,10 @@ public final class Fleet {
     /** Admits from the head of a queue while B and the KV cache allow, at most {@code limit}. */
     private int admitFrom(Queue<Request> queue, Instance i, double at, int limit) {
         int admitted = 0;
-        while (admitted < limit && !queue.isEmpty() && i.running() < i.batchCap) {
+        while (admitted < limit
+                && !queue.isEmpty()
+                && i.running() < i.batchCap
+                && i.acceptsPrompts()) {
             Request r = queue.peek();
             if (!i.kvFits(r.prompt + r.generated)) {
                 break;

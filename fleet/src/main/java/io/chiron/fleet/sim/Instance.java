@@ -42,6 +42,10 @@ final class Instance {
     long ctxBaseSum;
     long k;
     long prefillKv;
+
+    /** Prompt tokens admitted and not yet prefilled: the instance's prefill backlog. */
+    long prefillPending;
+
     int runningInteractive;
     int runningBatch;
     int swapped;
@@ -156,7 +160,20 @@ final class Instance {
     }
 
     int freeSlots() {
-        return state == InstanceState.RUNNING ? Math.max(0, batchCap - running()) : 0;
+        return state == InstanceState.RUNNING && acceptsPrompts()
+                ? Math.max(0, batchCap - running())
+                : 0;
+    }
+
+    /**
+     * Whether the instance takes another prompt now: while its prefill backlog takes less than the
+     * engine's admission budget to work off (or always, without one). A prompt admitted behind a
+     * long backlog waits there for its first token; left in the global queue, another instance can
+     * take it.
+     */
+    boolean acceptsPrompts() {
+        long budget = engine.prefillBacklogTokens();
+        return budget <= 0 || prefillPending < budget;
     }
 
     /** Whether a new sequence of {@code tokens} KV tokens fits the cache (1 % kept free). */
@@ -188,6 +205,7 @@ final class Instance {
             }
             r.prefillTarget = r.prompt + r.generated;
             r.prefilled = 0;
+            prefillPending += r.prefillTarget;
             prefillQueue(r).add(r);
         }
     }
@@ -266,6 +284,7 @@ final class Instance {
             int take = chunkTokens.get(c);
             r.prefilled += take;
             prefillKv += take;
+            prefillPending -= take;
             hbPrefill += take;
             if (r.prefilled >= r.prefillTarget) {
                 prefillQueue(r).remove(r); // a completed chunk is at its queue's head: O(1)
@@ -333,6 +352,7 @@ final class Instance {
 
     private void removePrefilling(Request r) {
         prefillQueue(r).remove(r);
+        prefillPending -= r.prefillTarget - r.prefilled;
         prefillKv -= r.prefilled;
         r.prefilled = 0;
         if (r.interactive) {

@@ -27,6 +27,24 @@ public final class SimConfig {
      */
     public int chunkTokens = 1024;
 
+    /**
+     * Admission by prefill backlog: an instance takes a new prompt only while the prompts it has
+     * yet to prefill take less than this at its profiled prefill rate (full chunks); ZERO admits up
+     * to B regardless, as slots alone would. The gateway in front of a real fleet does the same (it
+     * holds the global queue); without it, a burst piles onto the instances with free slots and
+     * waits there for its first token while other instances idle. Half the default TTFT bound.
+     */
+    public Duration prefillBacklog = Duration.ofSeconds(1);
+
+    /** {@link #prefillBacklog} in prompt tokens, 0 for no limit. */
+    public long prefillBacklogTokens() {
+        if (prefillBacklog.isZero()) {
+            return 0;
+        }
+        double chunkMs = latency.prefillMs(chunkTokens, (double) chunkTokens * chunkTokens);
+        return Math.max(1, (long) (prefillBacklog.toMillis() / chunkMs * chunkTokens));
+    }
+
     /** B of a new instance (vLLM's default max_num_seqs), until the autoscaler sets one. */
     public int initialBatchCap = 256;
 

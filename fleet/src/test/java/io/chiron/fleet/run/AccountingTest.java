@@ -156,4 +156,38 @@ class AccountingTest {
         Simulation.Result r = run(c, w, Simulation.defaultHorizon(w));
         assertThat(r.metrics().interactive()).isEqualTo(new ClassOutcome(1, 1, 0, 0, 0, 1));
     }
+
+    @Test
+    void aBurstWaitsInTheGlobalQueueInsteadOfPilingOntoOneInstance() throws IOException {
+        // Two INTERACTIVE instances, each decoding a long request (prompt 100, 10,000 tokens)
+        // from 0 s. At 1 s four prompts of 8,000 tokens arrive while both are busy, so they
+        // queue; the instances admit at their iteration ends, the first one first.
+        Workload w =
+                Workload.build(
+                        trace(
+                                """
+                                {"timestamp": 0, "input_length": 100, "output_length": 10000}
+                                {"timestamp": 0, "input_length": 100, "output_length": 10000}
+                                {"timestamp": 1000, "input_length": 8000, "output_length": 1}
+                                {"timestamp": 1000, "input_length": 8000, "output_length": 1}
+                                {"timestamp": 1000, "input_length": 8000, "output_length": 1}
+                                {"timestamp": 1000, "input_length": 8000, "output_length": 1}
+                                """),
+                        // The trace repeats every 1.2 s (its 1 s plus a mean gap): 1.2 s of it.
+                        WorkloadSpec.of(Scenario.INTERACTIVE, 1, Duration.ofMillis(1_200), 1));
+        // Slots alone: the first instance takes all four, 32,000 prompt tokens, 32 iterations of
+        // 102.4 ms beside its decode: the third and fourth get their first token 2.5 s and 3.3 s
+        // after arriving, late; the other instance prefills nothing.
+        SimConfig slots = fleet(2, 0);
+        slots.prefillBacklog = Duration.ZERO;
+        assertThat(run(slots, w, Simulation.defaultHorizon(w)).metrics().interactive())
+                .isEqualTo(new ClassOutcome(6, 4, 2, 0, 0, 6, 2, 0));
+        // A backlog of 1 s (1,000 / 102.4 x 1,024 = 10,000 tokens) stops the first instance after
+        // two prompts (16,000 tokens); the second takes the other two: 16 iterations each, first
+        // tokens 1.64 s after arrival, all met.
+        SimConfig backlog = fleet(2, 0);
+        assertThat(backlog.prefillBacklogTokens()).isEqualTo(10_000);
+        assertThat(run(backlog, w, Simulation.defaultHorizon(w)).metrics().interactive())
+                .isEqualTo(new ClassOutcome(6, 6, 0, 0, 0, 6, 0, 0));
+    }
 }

@@ -64,7 +64,10 @@ public final class LocalAutoscaler implements Serializable {
 
         if (state.target == 0) {
             int initial =
-                    clamp(model.largestBatchWithin(config.alpha * slo, meanContext, bMax), bMax);
+                    clamp(
+                            model.largestBatchWithChunkWithin(
+                                    config.alpha * slo, meanContext, bMax, config.iterationTokens),
+                            bMax);
             state.target = initial;
             state.targetSetAtMs = now;
             if (initial == current) {
@@ -75,8 +78,9 @@ public final class LocalAutoscaler implements Serializable {
                             s,
                             initial,
                             String.format(
-                                    "initial B from the profile: largest B with ITL <= %.0f%% of"
-                                            + " the %.0f ms SLO at context %.0f is %d (was %d)",
+                                    "initial B from the profile: largest B whose iteration with a"
+                                            + " prefill chunk stays within %.0f%% of the %.0f ms SLO"
+                                            + " at context %.0f is %d (was %d)",
                                     config.alpha * 100, slo, meanContext, initial, current),
                             inputs));
         }

@@ -187,6 +187,24 @@ public final class LatencyModel {
                         / (prefillTokens[n - 1] - prefillTokens[n - 2]);
     }
 
+    /**
+     * The largest batch size in [1, maxBatch] whose iteration, a decode step of B sequences plus a
+     * prefill chunk of the rest of the iteration budget, stays within {@code itlMs}: the ITL a
+     * decoding sequence sees while prompts arrive. Not monotone in B (a larger batch leaves less of
+     * the budget to prefill), so every B is tried; 1 when none fits.
+     */
+    public int largestBatchWithChunkWithin(
+            double itlMs, double meanContext, int maxBatch, int budgetTokens) {
+        int best = 1;
+        for (int b = 1; b <= maxBatch; b++) {
+            long prefill = Math.max(0, budgetTokens - b);
+            if (iterationMs(b, meanContext, prefill, (double) prefill * prefill) <= itlMs) {
+                best = b;
+            }
+        }
+        return best;
+    }
+
     /** The fastest measured step: the weight read every iteration pays, ms. */
     public double floorMs() {
         return floorMs;

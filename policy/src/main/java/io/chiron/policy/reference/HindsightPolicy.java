@@ -140,16 +140,8 @@ public final class HindsightPolicy implements ScalingPolicy {
         double context = n == 0 ? 1 : sum / n;
         int byKv = (int) Math.max(1, settings.kvCapacityTokens() / Math.max(1, context));
         int most = Math.min(settings.maxBatch(), byKv);
-        int best = 1;
-        // Not monotone in B: a larger batch leaves less of the budget to prefill.
-        for (int b = 1; b <= most; b++) {
-            long prefill = Math.max(0, settings.chunkTokens() - b);
-            double iteration = model.iterationMs(b, context, prefill, (double) prefill * prefill);
-            if (iteration <= settings.alpha() * itlMs) {
-                best = b;
-            }
-        }
-        return best;
+        return model.largestBatchWithChunkWithin(
+                settings.alpha() * itlMs, context, most, settings.chunkTokens());
     }
 
     /** Adds {@code workMs} of instance-ms evenly over [from, until) ms into per-second demand. */
