@@ -12,6 +12,7 @@ import io.chiron.policy.reference.HindsightPolicy;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.Map;
 
 /** The simulated fleet's options shared by simulate and evaluate. */
 final class FleetOptions {
@@ -96,6 +97,15 @@ final class FleetOptions {
     Duration prefillBacklog;
 
     @Option(
+            names = "--set",
+            paramLabel = "KEY=VALUE",
+            description =
+                    "A constant of Chiron's policy, e.g. --set chiron.global.min-mixed=0 (every"
+                            + " key of docs/configuration.md's policy table; repeatable). For"
+                            + " tuning on the development seeds.")
+    java.util.Map<String, String> policyOverrides;
+
+    @Option(
             names = "--crash-every",
             converter = DurationConverter.class,
             description = "Mean time between instance crashes across the fleet (default: none).")
@@ -178,6 +188,15 @@ final class FleetOptions {
                     "--prefill-backlog must be >= 0, was " + prefillBacklog.toMillis() + " ms");
         }
         c.prefillBacklog = prefillBacklog;
+        if (policyOverrides != null) {
+            for (String key : policyOverrides.keySet()) {
+                if (!io.chiron.policy.ChironConfig.isKey(key)) {
+                    throw new IllegalArgumentException(
+                            "--set " + key + ": not a policy constant; see docs/configuration.md");
+                }
+            }
+            c.policyOverrides = Map.copyOf(policyOverrides);
+        }
         c.seed = seed;
         return c;
     }

@@ -162,6 +162,7 @@ final class Policies {
     /** A policy's config with the fleet's SLOs and cold start, so both sides agree. */
     static ChironConfig config(SimConfig sim) {
         return ChironConfig.defaults()
+                .withOverrides(sim.policyOverrides)
                 .with(
                         c -> {
                             c.interactiveTtft = Duration.ofMillis(sim.interactiveTtftMs);

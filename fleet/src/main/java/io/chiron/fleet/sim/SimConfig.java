@@ -79,6 +79,12 @@ public final class SimConfig {
      */
     public Duration crashEvery = null;
 
+    /**
+     * Constants of the policy under test by key ({@code chiron.global.min-mixed} and the like),
+     * over its defaults: how a tuning run on the development seeds tries a value.
+     */
+    public java.util.Map<String, String> policyOverrides = java.util.Map.of();
+
     /** Seed of the fleet's own random choices (crash times and victims). */
     public long seed = 1;
 
