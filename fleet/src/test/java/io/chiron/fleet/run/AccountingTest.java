@@ -9,8 +9,8 @@ import io.chiron.fleet.trace.Trace;
 import io.chiron.fleet.workload.Scenario;
 import io.chiron.fleet.workload.Workload;
 import io.chiron.fleet.workload.WorkloadSpec;
+import io.chiron.policy.Fixtures;
 import io.chiron.policy.baseline.StaticPolicy;
-import io.chiron.policy.profile.GpuProfile;
 import io.chiron.policy.profile.LatencyModel;
 
 import org.junit.jupiter.api.Test;
@@ -31,19 +31,7 @@ import static org.assertj.core.api.Assertions.within;
  * request's first token comes with its last prefill chunk.
  */
 class AccountingTest {
-    private static final LatencyModel FLAT =
-            new LatencyModel(
-                    GpuProfile.fromCsv(
-                            "flat",
-                            """
-                            phase,batch_size,context_tokens,prompt_tokens,latency_ms
-                            decode,1,0,0,10
-                            decode,512,0,0,10
-                            decode,1,4096,0,10
-                            decode,512,4096,0,10
-                            prefill,1,0,1024,102.4
-                            prefill,1,0,2048,204.8
-                            """));
+    private static final LatencyModel FLAT = Fixtures.flatModel();
 
     @TempDir Path dir;
 

@@ -129,26 +129,7 @@ class ServiceBoundsTest {
         // Work each: prefill 100 x (102.4 - 10) / 1,024 = 9.02 ms + 999 x 10 / 26 = 384.23 ms,
         // 393.25 ms over its 10 s of service (1,000 tokens at 10 ms): 0.0393 instances each,
         // 3.93 for all, / 0.8 = 4.9 -> 5.
-        int n = 100;
-        long[] at = new long[n];
-        boolean[] interactive = new boolean[n];
-        int[] prompt = new int[n];
-        int[] output = new int[n];
-        for (int i = 0; i < n; i++) {
-            at[i] = T0 + i * 10L;
-            interactive[i] = true;
-            prompt[i] = 100;
-            output[i] = 1_000;
-        }
-        HindsightPolicy h =
-                new HindsightPolicy(
-                        "hindsight",
-                        new Load(at, interactive, prompt, output, new long[n]),
-                        T0,
-                        600_000,
-                        Fixtures.flatModel(),
-                        new HindsightPolicy.Settings(
-                                500, 500, 0.8, 60_000, 60_000, 512, 16_000, 64, 1_024));
+        HindsightPolicy h = hundredRequests();
         assertThat(h.batchSize(InstanceRole.INTERACTIVE)).isEqualTo(26);
         assertThat(h.initialRoles(0)).isEqualTo(RoleCounts.of(5, 0, 0));
         assertThat(h.peakInstances()).isEqualTo(5);
