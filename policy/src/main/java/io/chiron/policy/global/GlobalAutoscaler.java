@@ -92,6 +92,13 @@ public final class GlobalAutoscaler implements Serializable {
     }
 
     private List<ScalingDecision> decide(PoolSignal p, PoolState state, long now) {
+        if (seesNoInstance(p)) {
+            // No instance of any role in the window's telemetry: the telemetry is missing (a
+            // pool's first window starts mid-window, an agent is down), not the fleet. A target
+            // state computed from it would be below what runs: a scale-in on missing telemetry.
+            // Hold.
+            return List.of();
+        }
         if (state.lastActionMs == 0) {
             // No history yet: the cooldown runs from the first look, not from the epoch.
             state.lastActionMs = now;
@@ -207,6 +214,17 @@ public final class GlobalAutoscaler implements Serializable {
                             + "capped by max-instances "
                             + config.maxInstances);
         }
+    }
+
+    private static boolean seesNoInstance(PoolSignal p) {
+        return p.getInstancesInteractive()
+                        + p.getInstancesMixed()
+                        + p.getInstancesBatch()
+                        + p.getProvisioningInteractive()
+                        + p.getProvisioningMixed()
+                        + p.getProvisioningBatch()
+                        + p.getStaleInstances()
+                == 0;
     }
 
     static boolean cooledDown(ChironConfig config, PoolState state, long now) {

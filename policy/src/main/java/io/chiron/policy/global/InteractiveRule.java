@@ -116,7 +116,14 @@ final class InteractiveRule implements Serializable {
         }
         // Never below what the arrivals need now (without the trend), with 10 % to spare.
         boolean rateAllows = serving - 1 >= Math.ceil(1.1 * recent / config.utilizationTarget);
-        int needed = rateAllows ? Math.max(config.minInteractive, current - 1) : current;
+        // What a growing role may take from this one at once (a role change skips the cooldown):
+        // nothing the arrivals need one cold start ahead, trend included.
+        int byTrend = (int) Math.ceil(1.1 * byRate - 1e-9);
+        int needed =
+                rateAllows
+                        ? Math.max(config.minInteractive, Math.max(current - 1, byTrend))
+                        : current;
+        needed = Math.min(current, needed);
         if (state.lowSinceMs == 0) {
             state.lowSinceMs = look.now();
         }

@@ -220,4 +220,21 @@ class GlobalAutoscalerTest {
                             });
         }
     }
+
+    @Test
+    void holdsWhenTheWindowShowsNoInstanceAtAll() {
+        // A pool's first window, or one whose agents are down: no instance of any role reports.
+        // Deciding "1 INTERACTIVE" from it would drain the two that run. Hold instead; with one
+        // instance seen, the rules decide again (here: a batch backlog due soon).
+        PoolSignal none =
+                pool(T0).setInstancesInteractive(0)
+                        .setInstancesBatch(0)
+                        .setQueueBatch(700_000)
+                        .setQueueGroups(List.of(batchGroup(T0 + 620_000, 700_000, 0)))
+                        .build();
+        assertThat(global.onPoolSignal(none, new PoolState())).isEmpty();
+        PoolSignal one = PoolSignal.newBuilder(none).setInstancesInteractive(1).build();
+        assertThat(forRole(global.onPoolSignal(one, new PoolState()), InstanceRole.BATCH))
+                .isNotEmpty();
+    }
 }
