@@ -77,8 +77,7 @@ public final class Simulation {
             double simulatedSeconds,
             double wallSeconds,
             List<ScalingDecision> decisions,
-            List<Sample> series,
-            long guardRejections) {}
+            List<Sample> series) {}
 
     private record Pending(double atMs, FleetCommand command) {}
 
@@ -165,8 +164,7 @@ public final class Simulation {
                 fleet.now() / 1000,
                 (System.nanoTime() - wallStart) / 1e9,
                 decisions,
-                series,
-                rejected);
+                series);
     }
 
     /** The guard's verdict, with the window's end as its watermark, as the job's actuator has. */
