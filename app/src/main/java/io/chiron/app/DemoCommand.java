@@ -4,8 +4,12 @@ import io.chiron.app.demo.Demo;
 import io.chiron.app.demo.DemoOptions;
 import io.chiron.app.report.Format;
 import io.chiron.fleet.report.PolicyResult;
+import io.chiron.fleet.run.Simulation;
 import io.chiron.fleet.sim.SimConfig;
 import io.chiron.fleet.workload.Scenario;
+import io.chiron.fleet.workload.Workload;
+import io.chiron.policy.ScalingPolicy;
+import io.chiron.policy.baseline.StaticPolicy;
 import io.chiron.records.ActuationStatus;
 import io.chiron.records.DecisionAction;
 
@@ -16,6 +20,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -133,11 +138,45 @@ final class DemoCommand implements Callable<Integer> {
                                             (long) (fleet.now() / 1000), FleetStatus.line(fleet)));
         }
         print(result, console);
+        compare(options, console);
         Path file = Summaries.write(options.out(), summary(result));
         Path decisions = Summaries.writeDecisions(options.out(), result.decisions());
         console.printf(
                 "%nsummary: %s%nevery decision with its reason and inputs: %s%n", file, decisions);
         return 0;
+    }
+
+    /** Baselines the demo's last lines show the same load under. */
+    static final List<String> COMPARED = List.of("llumnix-tuned", "static");
+
+    /**
+     * The same load and starting fleet under baselines, in the in-process simulator (a few
+     * seconds), cut at the same minute as the closed loop: what Chiron saves, or does not.
+     */
+    private static void compare(DemoOptions options, PrintStream out) {
+        out.printf("%nThe same load in the in-process simulator, cut at the same minute:%n");
+        Workload w = Demo.workload(options, 0);
+        Duration cut = options.simulated();
+        for (String name : COMPARED) {
+            SimConfig sim = new SimConfig();
+            ScalingPolicy p = Policies.create(name, sim, w, cut);
+            sim.initialInstances =
+                    p instanceof StaticPolicy
+                            ? p.initialRoles(Policies.hindsight(sim, w, cut).peakInstances())
+                            : p.initialRoles(options.initialInstances().total());
+            PolicyResult r =
+                    new Simulation(sim, w, p, Simulation.Options.defaults())
+                            .run(cut, f -> {})
+                            .metrics();
+            Format.row(
+                    out,
+                    name + (p instanceof StaticPolicy ? " (peak)" : ""),
+                    String.format(
+                            "interactive %s, batch %s, %.2f GPU-hours",
+                            Format.percent(r.interactiveSloAttainment()),
+                            Format.percent(r.batchSloAttainment()),
+                            r.gpuHours()));
+        }
     }
 
     private DemoOptions options() {

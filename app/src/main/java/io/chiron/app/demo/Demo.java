@@ -103,16 +103,8 @@ public final class Demo {
     public static Result run(DemoOptions o, Consumer<Fleet> progress, WhileUp whileUp)
             throws Exception {
         long wallStart = System.nanoTime();
-        Trace trace = Trace.load(o.trace());
-        WorkloadSpec spec =
-                WorkloadSpec.of(o.scenario(), o.rateMultiplier(), o.simulated(), o.seed())
-                        .withBatch(
-                                o.batchBulk(),
-                                o.batchFirstAt(),
-                                Duration.ofHours(24),
-                                o.batchDeadline());
         // The loop runs on the wall clock's date (whole seconds), as a live fleet would.
-        Workload workload = Workload.build(trace, spec, System.currentTimeMillis() / 1000 * 1000);
+        Workload workload = workload(o, System.currentTimeMillis() / 1000 * 1000);
         ChironConfig policy = ChironConfig.defaults();
 
         Map<String, Integer> topics = new LinkedHashMap<>();
@@ -192,6 +184,18 @@ public final class Demo {
             whileUp.use(bs);
             return result;
         }
+    }
+
+    /** The demo's load, its simulated time starting at {@code startEpochMs}. */
+    public static Workload workload(DemoOptions o, long startEpochMs) {
+        WorkloadSpec spec =
+                WorkloadSpec.of(o.scenario(), o.rateMultiplier(), o.simulated(), o.seed())
+                        .withBatch(
+                                o.batchBulk(),
+                                o.batchFirstAt(),
+                                Duration.ofHours(24),
+                                o.batchDeadline());
+        return Workload.build(Trace.load(o.trace()), spec, startEpochMs);
     }
 
     private static void awaitRunning(EmbeddedStack stack, JobID job, Duration timeout)
