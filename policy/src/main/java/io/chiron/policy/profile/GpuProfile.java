@@ -77,7 +77,7 @@ public final class GpuProfile {
                 Path props = Path.of(path.toString().replaceFirst("\\.csv$", "") + ".properties");
                 Properties memory =
                         Files.isRegularFile(props)
-                                ? readProperties(Files.newInputStream(props))
+                                ? checkedMemory(readProperties(Files.newInputStream(props)), props)
                                 : shippedMemory();
                 try (Reader reader = Files.newBufferedReader(path)) {
                     return new GpuProfile(
@@ -125,6 +125,63 @@ public final class GpuProfile {
         return readProperties(resource(DEFAULT + ".properties"));
     }
 
+    /** Memory figures that must be positive numbers; the others are optional. */
+    private static final List<String> REQUIRED_MEMORY =
+            List.of("gpu_memory_bytes", "weights_bytes");
+
+    private static final List<String> OPTIONAL_MEMORY =
+            List.of(
+                    "gpu_memory_utilization",
+                    "non_torch_bytes",
+                    "activation_peak_bytes",
+                    "kv_bytes_per_token",
+                    "swap_bytes_per_s");
+
+    /** The memory figures of a profile, checked where they enter: each names its file and key. */
+    static Properties checkedMemory(Properties p, Path file) {
+        for (String key : REQUIRED_MEMORY) {
+            if (p.getProperty(key) == null) {
+                throw new IllegalArgumentException(
+                        file + ": " + key + " is missing (a number of bytes, > 0)");
+            }
+        }
+        for (String key : concat(REQUIRED_MEMORY, OPTIONAL_MEMORY)) {
+            String v = p.getProperty(key);
+            if (v == null) {
+                continue;
+            }
+            double d;
+            try {
+                d = Double.parseDouble(v.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(
+                        file + ": " + key + " = '" + v + "' is not a number");
+            }
+            boolean fraction = key.equals("gpu_memory_utilization");
+            boolean ok =
+                    Double.isFinite(d)
+                            && (fraction ? d > 0 && d <= 1 : d >= 0)
+                            && (!REQUIRED_MEMORY.contains(key) || d > 0);
+            if (!ok) {
+                throw new IllegalArgumentException(
+                        file
+                                + ": "
+                                + key
+                                + " = '"
+                                + v
+                                + "': must be "
+                                + (fraction ? "in (0, 1]" : "a finite number >= 0"));
+            }
+        }
+        return p;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
     private static Properties readProperties(InputStream in) throws IOException {
         Properties p = new Properties();
         try (in) {
@@ -158,8 +215,15 @@ public final class GpuProfile {
                                 Integer.parseInt(f[2].trim()),
                                 Integer.parseInt(f[3].trim()),
                                 Double.parseDouble(f[4].trim()));
-                if (row.batchSize() <= 0 || row.latencyMs() <= 0) {
-                    throw new IllegalArgumentException("batch_size and latency_ms must be > 0");
+                if (row.batchSize() <= 0
+                        || !(row.latencyMs() > 0)
+                        || !Double.isFinite(row.latencyMs())) {
+                    throw new IllegalArgumentException(
+                            "batch_size and latency_ms must be > 0 (and finite)");
+                }
+                if (row.contextTokens() < 0 || row.promptTokens() < 0) {
+                    throw new IllegalArgumentException(
+                            "context_tokens and prompt_tokens must be >= 0");
                 }
                 rows.add(row);
             } catch (RuntimeException e) {
