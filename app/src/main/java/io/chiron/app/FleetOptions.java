@@ -131,6 +131,16 @@ final class FleetOptions {
         return policy.initialRoles(hindsight.initialRoles(0).total());
     }
 
+    /** Read once per command: the runs of every seed and policy, on any thread, share it. */
+    private LatencyModel latency;
+
+    private synchronized LatencyModel latency() {
+        if (latency == null) {
+            latency = new LatencyModel(GpuProfile.load(profile));
+        }
+        return latency;
+    }
+
     SimConfig config(long seed) {
         if (instances != null && (instances < 0 || instances > 10_000)) {
             throw new IllegalArgumentException(
@@ -145,7 +155,7 @@ final class FleetOptions {
                     "--roles takes three counts INTERACTIVE,MIXED,BATCH, e.g. 3,1,0");
         }
         SimConfig c = new SimConfig();
-        c.latency = new LatencyModel(GpuProfile.load(profile));
+        c.latency = latency();
         c.coldStart = coldStart;
         c.chunkTokens = chunkTokens;
         c.interactiveTtftMs = (int) sloTtft.toMillis();

@@ -416,13 +416,9 @@ public final class ChironConfig implements Serializable {
             return d;
         }
         if (type == Duration.class) {
-            return parseDuration(value);
+            return Durations.parse(value);
         }
         throw new IllegalArgumentException("unsupported type " + type);
-    }
-
-    static Duration parseDuration(String value) {
-        return Durations.parse(value);
     }
 
     private static String allowed(Class<?> type) {
