@@ -13,4 +13,11 @@ final class Logging {
             Configurator.setLevel("io.chiron", Level.INFO);
         }
     }
+
+    /** Turns the loggers under these names off. */
+    static void silence(String... names) {
+        for (String n : names) {
+            Configurator.setLevel(n, Level.OFF);
+        }
+    }
 }

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             SimulateCommand.class,
             EvaluateCommand.class,
             ReplayCommand.class,
+            ChaosCommand.class,
             OptionsCommand.class,
             BenchCommand.class,
             SqlCommand.class,

@@ -140,6 +140,15 @@ public final class EmbeddedFlink implements AutoCloseable {
         }
     }
 
+    /**
+     * Kills the TaskManager and starts a new one in its place (a machine lost): its tasks fail, and
+     * the jobs restart on the new one from their last checkpoints.
+     */
+    public void replaceTaskManager() throws Exception {
+        cluster.terminateTaskManager(0).get();
+        cluster.startTaskManager();
+    }
+
     /** Cancels the job and returns once it has stopped (its tasks and their state released). */
     public void cancel(JobID job) throws ExecutionException, InterruptedException {
         cluster.cancelJob(job).get();

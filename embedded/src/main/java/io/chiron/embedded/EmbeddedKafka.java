@@ -35,13 +35,35 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final Path dir;
     private final int brokerPort;
-    private final KafkaRaftServer server;
+    private final KafkaConfig config;
+    private KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafka(Path dir, int brokerPort, KafkaRaftServer server) {
+    private EmbeddedKafka(Path dir, int brokerPort, KafkaConfig config, KafkaRaftServer server) {
         this.dir = dir;
         this.brokerPort = brokerPort;
+        this.config = config;
         this.server = server;
+    }
+
+    /**
+     * Stops the broker, keeping its logs: clients see connections refused on its port until {@link
+     * #restart()} (a broker outage, for fault campaigns).
+     */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    /** Starts the stopped broker again on the same port, with the same logs. */
+    public synchronized void restart() {
+        if (server == null && !closed) {
+            server = new KafkaRaftServer(config, Time.SYSTEM);
+            server.startup();
+        }
     }
 
     /** Starts a broker with {@code defaultPartitions} partitions for topics it auto-creates. */
@@ -64,7 +86,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .run();
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            return new EmbeddedKafka(dir, brokerPort, server);
+            return new EmbeddedKafka(dir, brokerPort, config, server);
         } catch (Exception e) {
             FileUtils.deleteQuietly(dir.toFile());
             throw e;
@@ -158,9 +180,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (closed) {
             return;
         }
+        stop();
         closed = true;
-        server.shutdown();
-        server.awaitShutdown();
         FileUtils.deleteQuietly(dir.toFile());
     }
 }

@@ -7,6 +7,7 @@ import io.chiron.jobs.functions.AvroRecordSerializer;
 import io.chiron.jobs.functions.DecodeFunction;
 import io.chiron.jobs.functions.EmitInstanceSignal;
 import io.chiron.jobs.functions.EmitPoolSignal;
+import io.chiron.jobs.functions.EventTimeGuard;
 import io.chiron.jobs.functions.FailOnce;
 import io.chiron.jobs.functions.GlobalAutoscalerFunction;
 import io.chiron.jobs.functions.InstanceAggregate;
@@ -15,7 +16,9 @@ import io.chiron.jobs.functions.LocalAutoscalerFunction;
 import io.chiron.jobs.functions.PoolAggregate;
 import io.chiron.jobs.functions.PreAggregate;
 import io.chiron.jobs.functions.RawRecordDeserializer;
+import io.chiron.jobs.functions.RobustWatermarks;
 import io.chiron.jobs.functions.SlidingSignals;
+import io.chiron.jobs.functions.Validation;
 import io.chiron.jobs.records.KafkaRecord;
 import io.chiron.jobs.records.PoolInput;
 import io.chiron.jobs.records.Telemetry;
@@ -137,7 +140,7 @@ public final class ChironJob {
                         .sideOutputLateData(LATE_POOL_INPUT)
                         .aggregate(
                                 new PoolAggregate(expectedHeartbeats, bucketMs),
-                                new EmitPoolSignal(),
+                                new EmitPoolSignal(conf.get(JobOptions.MAX_QUEUE_GROUPS)),
                                 StateSerializers.POOL_WINDOW,
                                 StateSerializers.POOL_WINDOW,
                                 new AvroTypeInfo<>(PoolSignal.class))
@@ -197,6 +200,7 @@ public final class ChironJob {
      */
     public static Streams wireKafka(
             StreamExecutionEnvironment env, Configuration conf, ChironConfig policy) {
+        JobOptions.validate(conf);
         env.setParallelism(conf.get(JobOptions.PARALLELISM));
         configureRecovery(env, conf);
         String bootstrap = conf.get(JobOptions.BOOTSTRAP_SERVERS);
@@ -406,7 +410,16 @@ public final class ChironJob {
         KafkaSource<KafkaRecord> source = builder.build();
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), name + " from Kafka")
                 .uid(name + "-source")
-                .process(new DecodeFunction<>(type))
+                .process(
+                        new DecodeFunction<>(
+                                type,
+                                new Validation(
+                                        conf.get(JobOptions.MAX_STRING_LENGTH),
+                                        conf.get(JobOptions.MAX_CLOCK_SKEW)),
+                                new EventTimeGuard(
+                                        conf.get(JobOptions.MAX_AHEAD),
+                                        EventTimeGuard.DEFAULT_CONFIRM),
+                                conf.get(JobOptions.MAX_RECORD_BYTES)))
                 .name("decode " + name)
                 .uid(name + "-decode");
     }
@@ -420,8 +433,9 @@ public final class ChironJob {
 
     private static <T> WatermarkStrategy<T> watermarks(
             Configuration conf, SerializableFunction<T, Long> timestamp) {
+        Duration outOfOrderness = conf.get(JobOptions.OUT_OF_ORDERNESS);
         WatermarkStrategy<T> strategy =
-                WatermarkStrategy.<T>forBoundedOutOfOrderness(conf.get(JobOptions.OUT_OF_ORDERNESS))
+                WatermarkStrategy.<T>forGenerator(c -> new RobustWatermarks<>(outOfOrderness))
                         .withTimestampAssigner((e, previous) -> timestamp.apply(e));
         Duration idleness = conf.get(JobOptions.IDLENESS);
         return idleness.isZero() ? strategy : strategy.withIdleness(idleness);
@@ -451,8 +465,8 @@ public final class ChironJob {
     }
 
     /**
-     * Exactly-once checkpoints and a fixed-delay restart strategy, from the options; generic (Kryo)
-     * types off.
+     * Exactly-once checkpoints and the restart strategy, from the options; generic (Kryo) types
+     * off.
      */
     private static void configureRecovery(StreamExecutionEnvironment env, Configuration conf) {
         Duration interval = conf.get(JobOptions.CHECKPOINT_INTERVAL);
@@ -466,12 +480,37 @@ public final class ChironJob {
         // Chained operators hand records on without a defensive copy: no function of the job
         // keeps a reference to a record it has emitted, or changes one it has received.
         restart.set(PipelineOptions.OBJECT_REUSE, true);
-        restart.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        restart.set(
-                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
-                conf.get(JobOptions.RESTART_ATTEMPTS));
-        restart.set(
-                RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+        String strategy = conf.get(JobOptions.RESTART_STRATEGY);
+        restart.set(RestartStrategyOptions.RESTART_STRATEGY, strategy);
+        if (strategy.equals("fixed-delay")) {
+            restart.set(
+                    RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
+                    conf.get(JobOptions.RESTART_ATTEMPTS));
+            restart.set(
+                    RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY,
+                    Duration.ofSeconds(2));
+        } else {
+            // A transient fault of any length is waited out: the budget is never spent, and the
+            // backoff starts again from 1 s after ten quiet minutes.
+            restart.set(
+                    RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF,
+                    Duration.ofSeconds(1));
+            restart.set(
+                    RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF,
+                    conf.get(JobOptions.RESTART_MAX_BACKOFF));
+            restart.set(
+                    RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER,
+                    2.0);
+            restart.set(
+                    RestartStrategyOptions
+                            .RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD,
+                    Duration.ofMinutes(10));
+            restart.set(
+                    RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR, 0.1);
+            restart.set(
+                    RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS,
+                    Integer.MAX_VALUE);
+        }
         env.configure(restart);
     }
 
@@ -487,6 +526,7 @@ public final class ChironJob {
                 }
             }
             policy = ChironConfig.defaults().withOverrides(args_);
+            JobOptions.validate(Configuration.fromMap(args_));
         } catch (IllegalArgumentException e) {
             // A bad option is the user's to fix: one line naming it, exit 2, no stack trace.
             System.err.println("chiron job: " + e.getMessage());

@@ -4,6 +4,7 @@ import io.chiron.records.Topic;
 
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.Configuration;
 
 import java.time.Duration;
 
@@ -86,13 +87,80 @@ public final class JobOptions {
                             "Exactly-once checkpoints this often; 0 turns checkpointing off (then"
                                     + " the Kafka sinks deliver at least once).");
 
+    public static final ConfigOption<String> RESTART_STRATEGY =
+            ConfigOptions.key("chiron.restart.strategy")
+                    .stringType()
+                    .defaultValue("exponential-delay")
+                    .withDescription(
+                            "How the job restarts after a failure, from the last checkpoint:"
+                                    + " exponential-delay (1 s doubling to"
+                                    + " chiron.restart.max-backoff, reset after 10 minutes"
+                                    + " without a failure, never giving up: a broker outage of"
+                                    + " any length is waited out) or fixed-delay (2 s, at most"
+                                    + " chiron.restart.attempts times over the job's life).");
+
+    public static final ConfigOption<Duration> RESTART_MAX_BACKOFF =
+            ConfigOptions.key("chiron.restart.max-backoff")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(30))
+                    .withDescription(
+                            "Longest wait between two restarts of the exponential-delay strategy.");
+
     public static final ConfigOption<Integer> RESTART_ATTEMPTS =
             ConfigOptions.key("chiron.restart.attempts")
                     .intType()
                     .defaultValue(10)
                     .withDescription(
-                            "Restarts after a failure, from the last checkpoint, before the job"
-                                    + " gives up (fixed delay of 2 s).");
+                            "Restarts of the fixed-delay strategy before the job gives up.");
+
+    public static final ConfigOption<Integer> MAX_STRING_LENGTH =
+            ConfigOptions.key("chiron.limits.max-string-length")
+                    .intType()
+                    .defaultValue(256)
+                    .withDescription(
+                            "Longest request id, instance id, model name or drop reason a"
+                                    + " telemetry record may carry, in characters; a longer one"
+                                    + " is a dead letter.");
+
+    public static final ConfigOption<Integer> MAX_RECORD_BYTES =
+            ConfigOptions.key("chiron.limits.max-record-bytes")
+                    .intType()
+                    .defaultValue(16 * 1024)
+                    .withDescription(
+                            "Largest telemetry record value decoded, in bytes (a request event"
+                                    + " is about 150); a larger one is a dead letter holding its"
+                                    + " first this many bytes.");
+
+    public static final ConfigOption<Integer> MAX_QUEUE_GROUPS =
+            ConfigOptions.key("chiron.limits.max-queue-groups")
+                    .intType()
+                    .defaultValue(256)
+                    .withDescription(
+                            "Most request groups a pool signal carries: beyond it the"
+                                    + " latest-deadline batch groups fold into one overflow group"
+                                    + " (keyed by its earliest deadline) and the metric"
+                                    + " queueGroupsFolded counts them.");
+
+    public static final ConfigOption<Duration> MAX_CLOCK_SKEW =
+            ConfigOptions.key("chiron.time.max-skew")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(10))
+                    .withDescription(
+                            "How far a record's event time may lie from its Kafka timestamp; a"
+                                    + " record beyond it, or with a Kafka timestamp of 0 or less,"
+                                    + " is a dead letter.");
+
+    public static final ConfigOption<Duration> MAX_AHEAD =
+            ConfigOptions.key("chiron.time.max-ahead")
+                    .durationType()
+                    .defaultValue(Duration.ofMinutes(5))
+                    .withDescription(
+                            "How far a record's event time may lie ahead of its source's recent"
+                                    + " telemetry (the second-latest accepted) before it is a dead"
+                                    + " letter; 16 such records in a row are believed (a clock set"
+                                    + " forward). With the watermark taken from the second-latest"
+                                    + " event time, no single record can make valid telemetry"
+                                    + " late.");
 
     public static final ConfigOption<Long> FAIL_ONCE_AFTER_RECORDS =
             ConfigOptions.key("chiron.testing.fail-once-after-records")
@@ -137,6 +205,47 @@ public final class JobOptions {
                     .intType()
                     .defaultValue(1)
                     .withDescription("Parallelism of every operator of the job.");
+
+    /**
+     * Checks the ranges of the job's options: a bad value names the key, the value and what is
+     * allowed.
+     *
+     * @throws IllegalArgumentException on the first value out of range
+     */
+    public static void validate(Configuration conf) {
+        atLeast(conf, PARALLELISM, 1, 1024);
+        atLeast(conf, RESTART_ATTEMPTS, 0, Integer.MAX_VALUE);
+        atLeast(conf, MAX_STRING_LENGTH, 16, 1 << 20);
+        atLeast(conf, MAX_RECORD_BYTES, 1024, 512 * 1024);
+        atLeast(conf, MAX_QUEUE_GROUPS, 2, 100_000);
+        positive(conf, MAX_CLOCK_SKEW);
+        positive(conf, MAX_AHEAD);
+        positive(conf, RESTART_MAX_BACKOFF);
+        positive(conf, QUEUE_BUCKET);
+        String strategy = conf.get(RESTART_STRATEGY);
+        if (!strategy.equals("exponential-delay") && !strategy.equals("fixed-delay")) {
+            throw new IllegalArgumentException(
+                    RESTART_STRATEGY.key()
+                            + "="
+                            + strategy
+                            + ": allowed are exponential-delay and fixed-delay");
+        }
+    }
+
+    private static void atLeast(Configuration conf, ConfigOption<Integer> o, int min, int max) {
+        int v = conf.get(o);
+        if (v < min || v > max) {
+            throw new IllegalArgumentException(
+                    o.key() + "=" + v + ": must be in [" + min + ", " + max + "]");
+        }
+    }
+
+    private static void positive(Configuration conf, ConfigOption<Duration> o) {
+        Duration v = conf.get(o);
+        if (v.isNegative() || v.isZero()) {
+            throw new IllegalArgumentException(o.key() + "=" + v + ": must be more than 0");
+        }
+    }
 
     private static ConfigOption<String> topic(Topic topic) {
         String key = "chiron.topic." + topic.defaultName().substring("chiron.".length());

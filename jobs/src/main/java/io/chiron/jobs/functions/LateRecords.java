@@ -21,7 +21,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Telemetry that arrived after its window had closed: counted ({@code lateRecords}) and kept, as a
- * dead letter with the reason, so nothing is lost silently.
+ * dead letter with the reason, so nothing is lost silently; once per record, though a request event
+ * reaches both the instance and the pool windows.
  */
 public final class LateRecords<T> extends ProcessFunction<T, DeadLetter> {
     private static final long serialVersionUID = 1L;
@@ -41,6 +42,13 @@ public final class LateRecords<T> extends ProcessFunction<T, DeadLetter> {
 
     @Override
     public void processElement(T value, Context ctx, Collector<DeadLetter> out) throws IOException {
+        if (value instanceof PoolInput p
+                && p.request != null
+                && p.request.getInstanceId() != null) {
+            // A request event with an instance id went to its instance's window too, and was
+            // late there as well: that path dead-letters it, so it is one dead letter, not two.
+            return;
+        }
         late.inc();
         long ts = ctx.timestamp() == null ? 0 : ctx.timestamp();
         String reason =

@@ -46,8 +46,85 @@ public class DecodeFunctionTest {
     }
 
     private static KafkaRecord record(byte[] value) {
+        return record(value, NOW);
+    }
+
+    private static KafkaRecord record(byte[] value, long kafkaTs) {
         return new KafkaRecord(
-                "chiron.heartbeats", 0, 7, NOW, "i".getBytes(StandardCharsets.UTF_8), value);
+                "chiron.heartbeats", 0, 7, kafkaTs, "i".getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    private static OneInputStreamOperatorTestHarness<KafkaRecord, InstanceHeartbeat> harness()
+            throws Exception {
+        return ProcessFunctionTestHarnesses.forProcessFunction(
+                new DecodeFunction<>(InstanceHeartbeat.class));
+    }
+
+    @Test
+    void boundsEverythingAClientControls() throws Exception {
+        AvroCodec<InstanceHeartbeat> codec = AvroCodec.of(InstanceHeartbeat.class);
+        var harness = harness();
+        String longId = "x".repeat(70_000); // over writeUTF's 64 KB, the failure of issue 18
+        harness.processElement(
+                record(codec.encode(heartbeat().setInstanceId(longId).build())), NOW);
+        harness.processElement(
+                record(codec.encode(heartbeat().setModel("m".repeat(1_000)).build())), NOW);
+        harness.processElement(record(codec.encode(heartbeat().setItlMeanMs(1e300).build())), NOW);
+        harness.processElement(
+                record(codec.encode(heartbeat().setItlMaxMs(Double.POSITIVE_INFINITY).build())),
+                NOW);
+        // A valid event time, a Kafka timestamp of 0: point 4 of issue 18.
+        harness.processElement(record(codec.encode(heartbeat().build()), 0), NOW);
+
+        assertThat(harness.extractOutputValues()).isEmpty();
+        List<DeadLetter> dead = deadLetters(harness);
+        assertThat(dead)
+                .extracting(DeadLetter::getReason)
+                .containsExactly(
+                        // 70,000 characters and 53 bytes of the other fields.
+                        "record of 70053 bytes is larger than chiron.limits.max-record-bytes"
+                                + " (16384); its first 16384 bytes kept",
+                        "model of 1000 characters is longer than"
+                                + " chiron.limits.max-string-length (256)",
+                        "heartbeat ITL (mean 1.0E300 ms, max 12.0 ms) is negative, not a number"
+                                + " or over an hour",
+                        "heartbeat ITL (mean 10.0 ms, max Infinity ms) is negative, not a number"
+                                + " or over an hour",
+                        "Kafka timestamp 0 is not a time");
+        // The 70,000-character record is over the 16 KiB bound of a dead letter's value: its
+        // first 16,384 bytes are kept, so the dead letter fits its topic's 1 MB records.
+        assertThat(dead.get(0).getValue().remaining()).isEqualTo(16 * 1024);
+    }
+
+    @Test
+    void oneRecordFarAheadIsRefusedAndAPersistentJumpBelieved() throws Exception {
+        AvroCodec<InstanceHeartbeat> codec = AvroCodec.of(InstanceHeartbeat.class);
+        var harness = harness();
+        long dayAhead = NOW + 86_400_000L;
+        for (int i = 0; i < 3; i++) {
+            harness.processElement(
+                    record(codec.encode(heartbeat().setTsMs(NOW + i * 1000).build())), NOW);
+        }
+        // Event time and Kafka timestamp agree (a producer clock a day ahead): the skew check
+        // passes it, the guard does not. Then the telemetry goes on where it was.
+        harness.processElement(
+                record(codec.encode(heartbeat().setTsMs(dayAhead).build()), dayAhead), NOW);
+        harness.processElement(record(codec.encode(heartbeat().setTsMs(NOW + 3000).build())), NOW);
+        assertThat(harness.extractOutputValues()).hasSize(4);
+        assertThat(deadLetters(harness))
+                .singleElement()
+                .extracting(DeadLetter::getReason)
+                .asString()
+                .contains("ahead of this source's recent telemetry")
+                .contains("chiron.time.max-ahead");
+        // Seventeen in a row a day ahead: sixteen refused (EventTimeGuard.DEFAULT_CONFIRM), the
+        // seventeenth believed and what follows it accepted.
+        for (int i = 0; i < 18; i++) {
+            long ts = dayAhead + i * 1000;
+            harness.processElement(record(codec.encode(heartbeat().setTsMs(ts).build()), ts), NOW);
+        }
+        assertThat(deadLetters(harness)).hasSize(1 + 16);
+        assertThat(harness.extractOutputValues()).hasSize(4 + 2);
     }
 
     private static List<DeadLetter> deadLetters(
@@ -81,7 +158,7 @@ public class DecodeFunctionTest {
                 .anyMatch(r -> r.contains("not a valid Avro InstanceHeartbeat"))
                 .anyMatch(r -> r.contains("negative count"))
                 .anyMatch(r -> r.contains("not a number"))
-                .anyMatch(r -> r.contains("more than a day"));
+                .anyMatch(r -> r.contains("chiron.time.max-skew"));
         // The bad bytes are kept whole, with where they came from.
         DeadLetter first = dead.get(0);
         assertThat(first.getValue().array())

@@ -3,6 +3,7 @@ package io.chiron.policy.signals;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Helpers for the compact binary form of the window accumulators, which the Flink job keeps in
@@ -12,15 +13,29 @@ import java.io.IOException;
 final class Binary {
     private Binary() {}
 
+    /**
+     * A string as its UTF-8 length and bytes, or -1 for null. Not {@link DataOutput#writeUTF},
+     * which fails on a string of more than 64 KB: the job validates lengths where records enter,
+     * and state must not be where a missed bound becomes an exception.
+     */
     static void writeString(DataOutput out, String s) throws IOException {
-        out.writeBoolean(s != null);
-        if (s != null) {
-            out.writeUTF(s);
+        if (s == null) {
+            out.writeInt(-1);
+            return;
         }
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(bytes.length);
+        out.write(bytes);
     }
 
     static String readString(DataInput in) throws IOException {
-        return in.readBoolean() ? in.readUTF() : null;
+        int length = in.readInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        in.readFully(bytes);
+        return new String(bytes, StandardCharsets.UTF_8);
     }
 
     static void writeInts(DataOutput out, int[] a) throws IOException {

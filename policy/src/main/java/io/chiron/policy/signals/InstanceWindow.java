@@ -141,7 +141,7 @@ public final class InstanceWindow implements Serializable {
         }
     }
 
-    private static final int FORMAT = 2;
+    private static final int FORMAT = 3;
 
     /** Writes the accumulator in its compact binary form (for Flink state). */
     public void writeTo(DataOutput out) throws IOException {

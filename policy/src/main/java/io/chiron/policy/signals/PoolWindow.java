@@ -176,7 +176,7 @@ public final class PoolWindow implements Serializable {
         promptSum += o.promptSum;
     }
 
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
 
     /** Writes the accumulator in its compact binary form (for Flink state). */
     public void writeTo(DataOutput out) throws IOException {

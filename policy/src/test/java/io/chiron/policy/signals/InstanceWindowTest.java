@@ -132,4 +132,20 @@ class InstanceWindowTest {
         back.add(hb(2_000, 64, 12, 50, 12.5));
         assertThat(back.toSignal(0, 5_000).getHeartbeats()).isEqualTo(2);
     }
+
+    @Test
+    void keepsAnIdLongerThanWriteUtfCouldInItsBinaryForm() throws Exception {
+        // DataOutput.writeUTF fails over 65,535 bytes: issue 18 saw the job fail on a
+        // 70,000-character instance id. Validation refuses such ids; state must not fail anyway.
+        InstanceWindow w = new InstanceWindow();
+        String id = "\u00e9".repeat(40_000); // 80,000 bytes in UTF-8
+        w.add(InstanceHeartbeat.newBuilder(hb(1_000, 64, 10, 50, 12.5)).setInstanceId(id).build());
+        var bytes = new java.io.ByteArrayOutputStream();
+        w.writeTo(new java.io.DataOutputStream(bytes));
+        InstanceWindow back =
+                InstanceWindow.readFrom(
+                        new java.io.DataInputStream(
+                                new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        assertThat(back.instanceId()).isEqualTo(id);
+    }
 }

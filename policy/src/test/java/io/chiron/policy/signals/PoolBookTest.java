@@ -117,4 +117,52 @@ class PoolBookTest {
         empty.model = "m";
         assertThat(book3.apply(empty, 5_000, 10_000).getQueueBatch()).isEqualTo(1);
     }
+
+    @Test
+    void manyDeadlinesFoldIntoAnOverflowGroupThatDrainsWithoutPhantoms() {
+        PoolBook book = new PoolBook(4);
+        PoolWindow flood = new PoolWindow();
+        flood.add(event(RequestEventType.ARRIVED, RequestClass.INTERACTIVE, null, null, 0), BUCKET);
+        // 1,000 batch requests, each with its own one-minute deadline bucket.
+        for (int i = 1; i <= 1_000; i++) {
+            flood.add(
+                    event(RequestEventType.ARRIVED, RequestClass.BATCH, i * BUCKET, null, 0),
+                    BUCKET);
+        }
+        PoolSignal s1 = book.apply(flood, 0, 5_000);
+        // Four groups: interactive, buckets 1 and 2 alone, and buckets 3..1000 as one overflow
+        // group keyed by its earliest deadline (3 * BUCKET), holding 998 requests.
+        assertThat(s1.getQueueGroups())
+                .extracting(QueueGroup::getEarliestDeadlineTsMs, QueueGroup::getRequests)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(0L, 1L),
+                        org.assertj.core.groups.Tuple.tuple(BUCKET, 1L),
+                        org.assertj.core.groups.Tuple.tuple(2 * BUCKET, 1L),
+                        org.assertj.core.groups.Tuple.tuple(3 * BUCKET, 998L));
+        assertThat(s1.getQueueBatch()).isEqualTo(1_000);
+        assertThat(book.foldedGroups()).isEqualTo(997);
+
+        // Every batch request starts, each in its own group again: the starts of folded
+        // deadlines land in the overflow group, so the queue empties and nothing is left over.
+        PoolWindow starts = new PoolWindow();
+        for (int i = 1; i <= 1_000; i++) {
+            starts.add(
+                    event(RequestEventType.STARTED, RequestClass.BATCH, i * BUCKET, "i", 0),
+                    BUCKET);
+        }
+        PoolSignal s2 = book.apply(starts, 5_000, 10_000);
+        assertThat(s2.getQueueBatch()).isZero();
+        assertThat(s2.getQueueGroups())
+                .singleElement()
+                .extracting(QueueGroup::getRequests)
+                .isEqualTo(1L);
+
+        // With the overflow gone, a new deadline is its own group again.
+        PoolWindow later = new PoolWindow();
+        later.add(
+                event(RequestEventType.ARRIVED, RequestClass.BATCH, 500 * BUCKET, null, 0), BUCKET);
+        assertThat(book.apply(later, 10_000, 15_000).getQueueGroups())
+                .extracting(QueueGroup::getEarliestDeadlineTsMs)
+                .containsExactly(0L, 500 * BUCKET);
+    }
 }

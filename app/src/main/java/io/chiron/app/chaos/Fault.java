@@ -1,0 +1,67 @@
+package io.chiron.app.chaos;
+
+import java.util.List;
+
+/**
+ * One scenario of the campaign: bad records sent among the valid telemetry, and an action on the
+ * environment while the job runs (a broker stopped, a TaskManager killed).
+ */
+public interface Fault {
+
+    /** A record sent as is: raw key and value bytes, and the Kafka timestamp to give it. */
+    record Injection(Injector.Target topic, byte[] key, byte[] value, long kafkaTs) {
+        /** The same record with another Kafka timestamp. */
+        public Injection at(long ts) {
+            return new Injection(topic, key, value, ts);
+        }
+
+        /** The same record without a key. */
+        public Injection withoutKey() {
+            return new Injection(topic, null, value, kafkaTs);
+        }
+    }
+
+    /** Short name, used by {@code --only}. */
+    String name();
+
+    /** One line on what it does. */
+    String description();
+
+    /**
+     * The bad (or hostile but valid) records, sent among the valid ones.
+     *
+     * @param injector what the telemetry looks like, to build records that blend in
+     */
+    default List<Injection> injections(Injector injector) {
+        return List.of();
+    }
+
+    /** Whether the injections are all invalid (each must be a dead letter) or valid load. */
+    default boolean injectionsAreInvalid() {
+        return true;
+    }
+
+    /**
+     * Whether the injections spread over the whole telemetry (bad records, whose times do not
+     * matter) or all go at its middle, where their event times belong (valid load).
+     */
+    default boolean spread() {
+        return injectionsAreInvalid();
+    }
+
+    /** Done once half the telemetry was sent and the job has made its first decisions. */
+    default void during(Environment env) throws Exception {}
+
+    /** What a fault may act on. */
+    interface Environment {
+        void stopBroker();
+
+        void restartBroker();
+
+        void replaceTaskManager() throws Exception;
+
+        void sleep(java.time.Duration d) throws InterruptedException;
+
+        void say(String line);
+    }
+}

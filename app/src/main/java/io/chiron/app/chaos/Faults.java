@@ -1,0 +1,197 @@
+package io.chiron.app.chaos;
+
+import io.chiron.records.RequestClass;
+import io.chiron.records.RequestEventType;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.function.Function;
+
+/** The scenarios of {@code chiron chaos}, in the order they run. */
+public final class Faults {
+    private Faults() {}
+
+    /** Copies of each malformed kind sent by {@link #malformed()}: 18 kinds, 10,080 records. */
+    static final int COPIES = 560;
+
+    static final long HOUR = Duration.ofHours(1).toMillis();
+
+    /** Every scenario; the broker outage of 12 minutes last (it is the long one). */
+    public static List<Fault> all() {
+        return List.of(
+                malformed(),
+                poison(
+                        "poison-long-id",
+                        "one request event with a 1 MB instance id (issue 18, point 2)",
+                        i ->
+                                i.request(i.request().setInstanceId("x".repeat(1_000_000)).build())
+                                        .withoutKey()),
+                poison(
+                        "poison-kafka-ts-0",
+                        "one request event an hour ahead with a Kafka timestamp of 0 (point 4)",
+                        i -> i.request(i.request().setTsMs(i.middleTs() + HOUR).build()).at(0)),
+                poison(
+                        "poison-clock-ahead",
+                        "one request event from a producer whose clock is an hour ahead",
+                        i ->
+                                i.request(i.request().setTsMs(i.middleTs() + HOUR).build())
+                                        .at(i.middleTs() + HOUR)),
+                groupFlood(),
+                taskManagerLoss(),
+                brokerOutage(Duration.ofSeconds(30)),
+                brokerOutage(Duration.ofMinutes(12)));
+    }
+
+    /** Eighteen kinds of record no serving instance sends, {@link #COPIES} of each. */
+    static Fault malformed() {
+        return new Fault() {
+            @Override
+            public String name() {
+                return "malformed";
+            }
+
+            @Override
+            public String description() {
+                return "18 kinds of malformed or absurd record, " + 18 * COPIES + " in all";
+            }
+
+            @Override
+            public List<Injection> injections(Injector i) {
+                Random random = new Random(18);
+                List<Injection> out = new ArrayList<>();
+                for (int c = 0; c < COPIES; c++) {
+                    byte[] noise = new byte[1 + random.nextInt(200)];
+                    random.nextBytes(noise);
+                    var req = Injector.Target.REQUESTS;
+                    out.add(i.raw(req, noise));
+                    out.add(i.raw(req, new byte[0]));
+                    out.add(i.raw(Injector.Target.HEARTBEATS, null));
+                    out.add(i.raw(req, i.truncated()));
+                    out.add(i.raw(req, i.trailing()));
+                    out.add(i.raw(req, Injector.hugeLengthPrefix()));
+                    out.add(i.raw(req, i.wrongType()));
+                    out.add(i.request(i.request().setPromptTokens(-7).build()));
+                    out.add(i.request(i.request().setItlMeanMs(Double.NaN).build()));
+                    out.add(i.request(i.request().setItlMeanMs(Double.POSITIVE_INFINITY).build()));
+                    out.add(i.request(i.request().setTtftMs(Long.MAX_VALUE).build()));
+                    out.add(i.request(i.request().setRequestId("").build()));
+                    out.add(i.request(i.request().setModel("m".repeat(1_000)).build()));
+                    out.add(i.request(i.request().setTsMs(i.middleTs() + 48 * HOUR).build()));
+                    out.add(i.heartbeat(i.heartbeat().setItlMeanMs(1e300).build()));
+                    out.add(i.heartbeat(i.heartbeat().setRunning(-1).build()));
+                    out.add(i.heartbeat(i.heartbeat().setTsMs(0).build()));
+                    out.add(i.heartbeat(i.heartbeat().setInstanceId("i".repeat(70_000)).build()));
+                }
+                return out;
+            }
+        };
+    }
+
+    static Fault poison(String name, String description, Function<Injector, Fault.Injection> r) {
+        return new Fault() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public String description() {
+                return description;
+            }
+
+            @Override
+            public List<Injection> injections(Injector i) {
+                return List.of(r.apply(i));
+            }
+        };
+    }
+
+    /** 80,000 batch requests of another model, each with its own deadline bucket (point 3). */
+    static Fault groupFlood() {
+        return new Fault() {
+            @Override
+            public String name() {
+                return "group-flood";
+            }
+
+            @Override
+            public String description() {
+                return "80,000 valid batch requests of one model, 80,000 distinct deadlines"
+                        + " (point 3)";
+            }
+
+            @Override
+            public boolean injectionsAreInvalid() {
+                return false;
+            }
+
+            @Override
+            public List<Injection> injections(Injector i) {
+                List<Injection> out = new ArrayList<>();
+                for (int n = 0; n < 80_000; n++) {
+                    out.add(
+                            i.request(
+                                    i.request()
+                                            .setType(RequestEventType.ARRIVED)
+                                            .setRequestClass(RequestClass.BATCH)
+                                            .setRequestId("flood-" + n)
+                                            .setModel("flood")
+                                            .setInstanceId(null)
+                                            .setInstanceRole(null)
+                                            .setTtftMs(null)
+                                            .setItlMeanMs(null)
+                                            .setSloMet(null)
+                                            .setDeadlineTsMs(i.middleTs() + (n + 1) * 60_000L)
+                                            .build()));
+                }
+                return out;
+            }
+        };
+    }
+
+    static Fault taskManagerLoss() {
+        return new Fault() {
+            @Override
+            public String name() {
+                return "taskmanager-lost";
+            }
+
+            @Override
+            public String description() {
+                return "the TaskManager killed mid-run and a new one started";
+            }
+
+            @Override
+            public void during(Environment env) throws Exception {
+                env.replaceTaskManager();
+            }
+        };
+    }
+
+    static Fault brokerOutage(Duration outage) {
+        String length =
+                outage.toMinutes() > 0 ? outage.toMinutes() + "min" : outage.toSeconds() + "s";
+        return new Fault() {
+            @Override
+            public String name() {
+                return "broker-stop-" + length;
+            }
+
+            @Override
+            public String description() {
+                return "the Kafka broker stopped for " + length + " mid-run, then started again";
+            }
+
+            @Override
+            public void during(Environment env) throws InterruptedException {
+                env.stopBroker();
+                env.say("broker stopped for " + length);
+                env.sleep(outage);
+                env.restartBroker();
+                env.say("broker back");
+            }
+        };
+    }
+}
