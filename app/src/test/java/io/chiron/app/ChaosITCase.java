@@ -58,6 +58,7 @@ class ChaosITCase {
                 "poison-clock-ahead",
                 "group-flood",
                 "taskmanager-lost",
+                "stale-half",
                 "broker-stop-30s"
             })
     void theJobMakesTheCleanRunsDecisionsDespiteTheFault(String name) throws Exception {
@@ -65,6 +66,10 @@ class ChaosITCase {
                 Faults.all().stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow();
         ChaosResult r = campaign.run(fault);
         assertThat(r.jobStateAtEnd()).isEqualTo("FINISHED");
+        assertThat(r.passed()).isTrue();
+        if (name.equals("stale-half")) {
+            return; // its telemetry differs from the clean run's; passed: no scale-in applied
+        }
         assertThat(r.decisions()).isEqualTo(clean.decisions());
         assertThat(r.decisionsMissing()).isZero();
         assertThat(r.decisionsExtra()).isZero();

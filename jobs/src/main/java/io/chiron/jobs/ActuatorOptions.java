@@ -141,6 +141,23 @@ public final class ActuatorOptions {
                     .withDescription(
                             "File holding the credential, e.g. a mounted secret (never logged).");
 
+    public static final ConfigOption<String> HTTP_SIGNING_ENV =
+            ConfigOptions.key("chiron.actuator.http.signing-secret-env")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Environment variable holding the secret each body is signed with:"
+                                    + " X-Chiron-Signature: sha256=HMAC(secret, timestamp + '.' +"
+                                    + " body), with X-Chiron-Timestamp (never logged).");
+
+    public static final ConfigOption<String> HTTP_SIGNING_FILE =
+            ConfigOptions.key("chiron.actuator.http.signing-secret-file")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "File holding the signing secret, e.g. a mounted secret (never"
+                                    + " logged).");
+
     public static final ConfigOption<String> HTTP_CA_FILE =
             ConfigOptions.key("chiron.actuator.http.ca-file")
                     .stringType()
@@ -186,6 +203,8 @@ public final class ActuatorOptions {
         c.webhook.authEnv = conf.getOptional(HTTP_AUTH_ENV).orElse(null);
         c.webhook.authFile = conf.getOptional(HTTP_AUTH_FILE).orElse(null);
         c.webhook.caFile = conf.getOptional(HTTP_CA_FILE).orElse(null);
+        c.webhook.signingSecretEnv = conf.getOptional(HTTP_SIGNING_ENV).orElse(null);
+        c.webhook.signingSecretFile = conf.getOptional(HTTP_SIGNING_FILE).orElse(null);
         c.webhook.requestTimeout = conf.get(HTTP_TIMEOUT);
         c.webhook.attempts = conf.get(HTTP_ATTEMPTS);
         return c.validate();

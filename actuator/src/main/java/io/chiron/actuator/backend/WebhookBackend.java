@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -36,6 +37,7 @@ public final class WebhookBackend implements CommandBackend {
     private final HttpClient http;
     private final ObjectMapper json = new ObjectMapper();
     private final String credential;
+    private final byte[] signingSecret;
     private final Sleeper sleeper;
 
     /** How the backend waits between attempts; tests pass one that records instead. */
@@ -59,7 +61,10 @@ public final class WebhookBackend implements CommandBackend {
             http.sslContext(trusting(Path.of(target.caFile)));
         }
         this.http = http.build();
-        this.credential = credential(target);
+        this.credential = secret(target.authFile, target.authEnv, "credential");
+        String signing =
+                secret(target.signingSecretFile, target.signingSecretEnv, "signing secret");
+        this.signingSecret = signing == null ? null : signing.getBytes(StandardCharsets.UTF_8);
     }
 
     /** TLS that trusts the certificate authorities in a PEM file, and only those. */
@@ -88,20 +93,21 @@ public final class WebhookBackend implements CommandBackend {
         }
     }
 
-    private static String credential(WebhookTarget t) {
-        if (t.authFile != null) {
+    /** A secret from a file (first) or an environment variable, or null when neither is set. */
+    private static String secret(String file, String env, String what) {
+        if (file != null) {
             try {
-                return Files.readString(Path.of(t.authFile)).trim();
+                return Files.readString(Path.of(file)).trim();
             } catch (IOException e) {
                 throw new IllegalArgumentException(
-                        "cannot read the webhook credential file " + t.authFile, e);
+                        "cannot read the webhook " + what + " file " + file, e);
             }
         }
-        if (t.authEnv != null) {
-            String v = System.getenv(t.authEnv);
+        if (env != null) {
+            String v = System.getenv(env);
             if (v == null) {
                 throw new IllegalArgumentException(
-                        "environment variable " + t.authEnv + " (webhook credential) is not set");
+                        "environment variable " + env + " (webhook " + what + ") is not set");
             }
             return v;
         }
@@ -115,16 +121,22 @@ public final class WebhookBackend implements CommandBackend {
 
     @Override
     public String apply(FleetCommand c) throws Exception {
+        String body = json.writeValueAsString(body(c));
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(target.url))
                         .timeout(target.requestTimeout)
                         .header("Content-Type", "application/json")
                         .header("Idempotency-Key", c.getCommandId())
-                        .POST(
-                                HttpRequest.BodyPublishers.ofString(
-                                        json.writeValueAsString(body(c))));
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
         if (credential != null) {
             request.header(target.authHeader, credential);
+        }
+        if (signingSecret != null) {
+            long now = java.time.Instant.now().getEpochSecond();
+            request.header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(now));
+            request.header(
+                    WebhookSignature.SIGNATURE_HEADER,
+                    WebhookSignature.sign(signingSecret, now, body));
         }
         HttpRequest r = request.build();
         String last = null;

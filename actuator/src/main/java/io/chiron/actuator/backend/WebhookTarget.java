@@ -25,6 +25,15 @@ public final class WebhookTarget implements Serializable {
      */
     public String caFile = null;
 
+    /**
+     * Environment variable holding the secret the body is signed with ({@link WebhookSignature});
+     * never logged. Null, with {@link #signingSecretFile} null too: unsigned.
+     */
+    public String signingSecretEnv = null;
+
+    /** File holding the signing secret (a mounted secret); never logged. */
+    public String signingSecretFile = null;
+
     public Duration connectTimeout = Duration.ofSeconds(5);
     public Duration requestTimeout = Duration.ofSeconds(10);
 

@@ -41,6 +41,9 @@ class WebhookBackendTest {
             Collections.synchronizedList(new ArrayList<>());
     private final List<String> keys = Collections.synchronizedList(new ArrayList<>());
     private final List<String> auths = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> signatures = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> timestamps = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> raw = Collections.synchronizedList(new ArrayList<>());
     private final List<Duration> slept = new ArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
     private volatile boolean hang;
@@ -57,7 +60,15 @@ class WebhookBackendTest {
             exchange -> {
                 keys.add(exchange.getRequestHeaders().getFirst("Idempotency-Key"));
                 auths.add(exchange.getRequestHeaders().getFirst("Authorization"));
-                bodies.add(new ObjectMapper().readValue(exchange.getRequestBody(), Map.class));
+                signatures.add(
+                        exchange.getRequestHeaders().getFirst(WebhookSignature.SIGNATURE_HEADER));
+                timestamps.add(
+                        exchange.getRequestHeaders().getFirst(WebhookSignature.TIMESTAMP_HEADER));
+                String text =
+                        new String(
+                                exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+                raw.add(text);
+                bodies.add(new ObjectMapper().readValue(text, Map.class));
                 if (hang) {
                     try {
                         release.await(10, TimeUnit.SECONDS); // longer than the client's timeout
@@ -110,6 +121,37 @@ class WebhookBackendTest {
                 .containsEntry("type", "SET_BATCH_SIZE")
                 .containsEntry("instance_id", "i-7")
                 .containsEntry("value", 48);
+    }
+
+    @Test
+    void signsTheBodySoAReceiverCanRejectAForgery(@TempDir Path dir) throws Exception {
+        Path secret = dir.resolve("signing");
+        Files.writeString(secret, "shared-secret\n");
+        WebhookTarget t = target();
+        t.signingSecretFile = secret.toString();
+        backend(t).apply(Commands.batchSize("cmd-2", "i-3", 16));
+        byte[] key = "shared-secret".getBytes(StandardCharsets.UTF_8);
+        long ts = Long.parseLong(timestamps.get(0));
+        // The receiver's check: the HMAC of "<timestamp>.<body>" under the shared secret.
+        assertThat(WebhookSignature.verify(key, ts, raw.get(0), signatures.get(0))).isTrue();
+        assertThat(signatures.get(0)).startsWith("sha256=").hasSize(7 + 64);
+        // A changed body, another timestamp or another secret do not verify.
+        String forged = raw.get(0).replace("16", "160");
+        assertThat(WebhookSignature.verify(key, ts, forged, signatures.get(0))).isFalse();
+        assertThat(WebhookSignature.verify(key, ts + 1, raw.get(0), signatures.get(0))).isFalse();
+        assertThat(
+                        WebhookSignature.verify(
+                                "other".getBytes(StandardCharsets.UTF_8),
+                                ts,
+                                raw.get(0),
+                                signatures.get(0)))
+                .isFalse();
+    }
+
+    @Test
+    void sendsNoSignatureWithoutASecret() throws Exception {
+        backend(target()).apply(Commands.batchSize("cmd-3", "i-3", 16));
+        assertThat(signatures).containsExactly((String) null);
     }
 
     @Test

@@ -91,6 +91,12 @@ public final class Campaign {
         return result(fault, o, fault.injectionsAreInvalid() ? o.injected : 0);
     }
 
+    /** Event time of the first record of the recording's second half. */
+    private long secondHalfFromMs() {
+        SpecificRecord r = recording.records().get(recording.records().size() / 2);
+        return r instanceof RequestEvent e ? e.getTsMs() : ((InstanceHeartbeat) r).getTsMs();
+    }
+
     /** What a run left on its topics. */
     private record Outcome(
             List<ScalingDecision> decisions,
@@ -109,8 +115,14 @@ public final class Campaign {
 
     private ChaosResult result(Fault fault, Outcome o, long malformedSent) {
         Set<String> ids = o.decisionIds();
-        long missing = cleanDecisions.stream().filter(id -> !ids.contains(id)).count();
-        long extra = ids.stream().filter(id -> !cleanDecisions.contains(id)).count();
+        boolean compare = fault.comparesWithClean();
+        long missing =
+                compare ? cleanDecisions.stream().filter(id -> !ids.contains(id)).count() : 0;
+        long extra = compare ? ids.stream().filter(id -> !cleanDecisions.contains(id)).count() : 0;
+        String failure =
+                cleanDecisions == null
+                        ? null
+                        : fault.judge(o.decisions, o.actuations, secondHalfFromMs());
         Map<String, Long> outcomes =
                 o.actuations.stream()
                         .collect(
@@ -130,6 +142,7 @@ public final class Campaign {
                         && extra == 0
                         && duplicates == 0
                         && actuationsMissing == 0
+                        && failure == null
                         && o.state.equals("FINISHED");
         return new ChaosResult(
                 fault.name(),
@@ -144,7 +157,7 @@ public final class Campaign {
                 duplicates,
                 actuationsMissing,
                 o.restarts,
-                o.state,
+                failure == null ? o.state : o.state + ": " + failure,
                 Math.round(o.seconds * 10) / 10.0,
                 passed);
     }
@@ -172,7 +185,11 @@ public final class Campaign {
             publisher.send(good, 0, half, injections, 0, split, fault.spread());
             awaitFirstDecision(topics);
             fault.during(environment());
-            publisher.send(good, half, good.size(), injections, split, injections.size(), true);
+            List<SpecificRecord> rest =
+                    good.subList(half, good.size()).stream()
+                            .filter(fault::sendsInSecondHalf)
+                            .toList();
+            publisher.send(rest, 0, rest.size(), injections, split, injections.size(), true);
         }
         String state = drain(job, topics);
         String bs = stack.bootstrapServers();

@@ -49,6 +49,35 @@ public interface Fault {
         return injectionsAreInvalid();
     }
 
+    /**
+     * Whether a valid record of the second half is sent (a fault may withhold some: an agent down).
+     */
+    default boolean sendsInSecondHalf(org.apache.avro.specific.SpecificRecord r) {
+        return true;
+    }
+
+    /**
+     * Whether the run must make the clean run's decisions; false where the fault changes the
+     * telemetry itself, and {@link #judge} says whether the job behaved.
+     */
+    default boolean comparesWithClean() {
+        return true;
+    }
+
+    /**
+     * Why the run failed, or null: for a fault that does not compare with the clean run.
+     *
+     * @param actuations this run's actuation outcomes
+     * @param decisions this run's decisions
+     * @param faultFromMs event time from which the fault applies
+     */
+    default String judge(
+            List<io.chiron.records.ScalingDecision> decisions,
+            List<io.chiron.records.ActuationResult> actuations,
+            long faultFromMs) {
+        return null;
+    }
+
     /** Done once half the telemetry was sent and the job has made its first decisions. */
     default void during(Environment env) throws Exception {}
 

@@ -40,6 +40,7 @@ public final class Faults {
                                         .at(i.middleTs() + HOUR)),
                 groupFlood(),
                 taskManagerLoss(),
+                staleHalf(),
                 brokerOutage(Duration.ofSeconds(30)),
                 brokerOutage(Duration.ofMinutes(12)));
     }
@@ -147,6 +148,69 @@ public final class Faults {
                                             .build()));
                 }
                 return out;
+            }
+        };
+    }
+
+    /**
+     * Heartbeats of half the fleet stop for the second half (their agents down, their requests
+     * still reported): the autoscaler must hold, never scale in on it.
+     */
+    static Fault staleHalf() {
+        return new Fault() {
+            @Override
+            public String name() {
+                return "stale-half";
+            }
+
+            @Override
+            public String description() {
+                return "heartbeats of half the instances stop for the second half: no scale-in"
+                        + " may be applied";
+            }
+
+            @Override
+            public boolean sendsInSecondHalf(org.apache.avro.specific.SpecificRecord r) {
+                return !(r instanceof io.chiron.records.InstanceHeartbeat h)
+                        || Math.floorMod(h.getInstanceId().hashCode(), 2) != 0;
+            }
+
+            @Override
+            public boolean comparesWithClean() {
+                return false;
+            }
+
+            @Override
+            public String judge(
+                    List<io.chiron.records.ScalingDecision> decisions,
+                    List<io.chiron.records.ActuationResult> actuations,
+                    long faultFromMs) {
+                java.util.Map<String, io.chiron.records.ScalingDecision> byId =
+                        new java.util.HashMap<>();
+                decisions.forEach(d -> byId.put(d.getDecisionId(), d));
+                long applied =
+                        actuations.stream()
+                                .filter(
+                                        a ->
+                                                a.getStatus()
+                                                        != io.chiron.records.ActuationStatus
+                                                                .REJECTED)
+                                .map(a -> byId.get(a.getDecisionId()))
+                                .filter(
+                                        d ->
+                                                d != null
+                                                        && d.getTsMs() >= faultFromMs
+                                                        && d.getAction()
+                                                                == io.chiron.records.DecisionAction
+                                                                        .SET_REPLICAS
+                                                        && d.getRole()
+                                                                != io.chiron.records.InstanceRole
+                                                                        .BATCH
+                                                        && d.getTarget() < d.getPrevious())
+                                .count();
+                return applied == 0
+                        ? null
+                        : applied + " scale-in(s) let through on stale telemetry";
             }
         };
     }

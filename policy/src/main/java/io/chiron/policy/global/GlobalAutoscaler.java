@@ -240,8 +240,12 @@ public final class GlobalAutoscaler implements Serializable {
                         p.getInstancesBatch() + p.getProvisioningBatch());
         for (InstanceRole r : InstanceRole.values()) {
             int last = state.lastTarget(r);
+            // Asked for, not yet visible: until it can have cold-started (a pod that has no
+            // telemetry before it runs shows only then), plus a period for the window to see it.
             boolean inFlight =
-                    last >= 0 && now - state.lastTargetAt(r) < 2 * config.globalPeriod.toMillis();
+                    last >= 0
+                            && now - state.lastTargetAt(r)
+                                    < config.coldStart.toMillis() + config.globalPeriod.toMillis();
             if (inFlight && observed.get(r) != last) {
                 observed = observed.with(r, last);
             }

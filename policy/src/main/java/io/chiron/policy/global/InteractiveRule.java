@@ -57,7 +57,14 @@ final class InteractiveRule implements Serializable {
             state.highPeriods = 0;
         }
         int serving = p.getInstancesInteractive() + p.getInstancesMixed();
-        int pending = p.getProvisioningInteractive() + p.getProvisioningMixed();
+        // Starting: what the telemetry shows provisioning, and what was asked for and does not
+        // show yet (an in-flight target above the observed count: a pod that has no telemetry
+        // until it runs). Not counting the latter asked for the same deficit again each period.
+        int observedInteractive = p.getInstancesInteractive() + p.getProvisioningInteractive();
+        int pending =
+                p.getProvisioningInteractive()
+                        + p.getProvisioningMixed()
+                        + Math.max(0, current - observedInteractive);
         // What the interactive arrivals need at U_target: their prompts at the prefill cost,
         // their outputs at 1/T(B). The rate is known at arrival, before any TTFT degrades, and
         // is not noisy: a deficit by rate needs no confirmation. Sized for the load one cold

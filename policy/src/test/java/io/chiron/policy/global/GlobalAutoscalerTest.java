@@ -237,4 +237,34 @@ class GlobalAutoscalerTest {
         assertThat(forRole(global.onPoolSignal(one, new PoolState()), InstanceRole.BATCH))
                 .isNotEmpty();
     }
+
+    @Test
+    void doesNotAskAgainForInstancesAskedForThatShowNoTelemetryYet() {
+        // 1,000 interactive arrivals per 5 s window, steadily: 200/s at 100 output tokens and
+        // T(B = 100) = 10,000 tok/s on the flat model is 2 instances, / U_target 0.8 = 2.5 -> 3:
+        // +2 on the 1 serving. The two asked for are pods without telemetry until they run (no
+        // PROVISIONING heartbeat): the next period sees the same single instance. It must not ask
+        // for +2 again (it did: 3 -> 5 -> 7 ... while the cold start lasted).
+        PoolState state = new PoolState();
+        List<ScalingDecision> decided = new java.util.ArrayList<>();
+        for (int w = 0; w < 39; w++) {
+            long end = T0 + (w + 1) * 5_000L;
+            decided.addAll(
+                    global.onPoolSignal(
+                            pool(end)
+                                    .setWindowStartMs(end - 5_000)
+                                    .setArrivalsInteractive(1_000)
+                                    .build(),
+                            state));
+        }
+        // Asked at 5 s; the ask stands for the cold start plus a period (75 s), so the next comes
+        // at 80 s, and at 155 s: the pods never came, and asking again is right. Before, every
+        // 30 s, each time on top of the last target.
+        assertThat(forRole(decided, InstanceRole.INTERACTIVE))
+                .extracting(d -> d.getTsMs() - T0, ScalingDecision::getTarget)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(5_000L, 3),
+                        org.assertj.core.groups.Tuple.tuple(80_000L, 3),
+                        org.assertj.core.groups.Tuple.tuple(155_000L, 3));
+    }
 }
