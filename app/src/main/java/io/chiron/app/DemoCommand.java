@@ -193,6 +193,9 @@ final class DemoCommand implements Callable<Integer> {
                     "--batch-deadline-minutes must be > 0, was "
                             + Format.number(batchDeadlineMinutes));
         }
+        if (batchBulk < 0) {
+            throw new IllegalArgumentException("--batch-bulk must be >= 0, was " + batchBulk);
+        }
         DemoOptions d = DemoOptions.defaults();
         return new DemoOptions(
                 trace,

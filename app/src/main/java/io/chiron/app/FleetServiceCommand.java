@@ -9,6 +9,7 @@ import io.chiron.fleet.trace.Trace;
 import io.chiron.fleet.workload.Workload;
 import io.chiron.fleet.workload.WorkloadSpec;
 import io.chiron.kafka.KafkaClientProperties;
+import io.chiron.kafka.KafkaReachability;
 import io.chiron.records.Topic;
 
 import picocli.CommandLine.Command;
@@ -77,6 +78,8 @@ final class FleetServiceCommand implements Callable<Integer> {
         }
         Map<String, String> client =
                 kafkaProperties == null ? Map.of() : KafkaClientProperties.load(kafkaProperties);
+        KafkaReachability.check(
+                bootstrapServers, "--bootstrap-servers", client, KafkaReachability.DEFAULT_TIMEOUT);
         PrintStream console = System.out;
         WorkloadSpec spec = workload.spec();
         Trace trace = Trace.load(workload.trace).from(workload.traceStart.toMillis());

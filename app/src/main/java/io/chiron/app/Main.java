@@ -62,9 +62,30 @@ public final class Main implements Runnable {
                         commandLine.getErr().println("chiron: " + e.getMessage());
                         return 2;
                     }
-                    throw e;
+                    if (parseResult.originalArgs().contains("--verbose")) {
+                        throw e;
+                    }
+                    // A failure of the environment, said in one line; --verbose has the trace.
+                    commandLine
+                            .getErr()
+                            .println(
+                                    "chiron: "
+                                            + commandLine.getCommandName()
+                                            + " failed: "
+                                            + rootMessage(e)
+                                            + " (--verbose shows the stack trace)");
+                    return 1;
                 });
         return cli;
+    }
+
+    /** The innermost cause's message, with its type when it has none. */
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.chiron.app;
 import io.chiron.app.demo.Demo;
 import io.chiron.app.demo.DemoOptions;
 import io.chiron.kafka.KafkaClientProperties;
+import io.chiron.kafka.KafkaReachability;
 import io.chiron.sql.SqlScripts;
 import io.chiron.sql.SqlSession;
 import io.chiron.sql.TablePrinter;
@@ -99,6 +100,11 @@ final class SqlCommand implements Callable<Integer> {
         }
         PrintStream console = System.out;
         if (!embedded) {
+            KafkaReachability.check(
+                    bootstrapServers,
+                    "--bootstrap-servers",
+                    clientProperties,
+                    KafkaReachability.DEFAULT_TIMEOUT);
             return session(bootstrapServers, clientProperties, script, console);
         }
         console.printf(

@@ -1,6 +1,7 @@
 package io.chiron.app;
 
 import io.chiron.kafka.KafkaClientProperties;
+import io.chiron.kafka.KafkaReachability;
 import io.chiron.records.Topic;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -97,6 +98,11 @@ final class TopicsCommand implements Callable<Integer> {
             config.putAll(KafkaClientProperties.load(kafkaProperties));
         }
         config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        KafkaReachability.check(
+                bootstrapServers,
+                "--bootstrap-servers",
+                kafkaProperties == null ? Map.of() : KafkaClientProperties.load(kafkaProperties),
+                KafkaReachability.DEFAULT_TIMEOUT);
         PrintStream out = System.out;
         try (Admin admin = Admin.create(config)) {
             int brokers = admin.describeCluster().nodes().get().size();

@@ -101,6 +101,9 @@ final class WorkloadOptions {
             throw new IllegalArgumentException(
                     "--duration must be in (0, 7d], was " + duration.toSeconds() + " s");
         }
+        if (batchBulk != null && batchBulk < 0) {
+            throw new IllegalArgumentException("--batch-bulk must be >= 0, was " + batchBulk);
+        }
         WorkloadSpec defaults = WorkloadSpec.of(scenario(), rateMultiplier, duration, seed);
         return defaults.withBatch(
                 batchBulk != null ? batchBulk : defaults.batchBulk(),

@@ -34,6 +34,13 @@ class MainTest {
     }
 
     @Test
+    void aNegativeBatchBulkIsRefusedByItsFlagBeforeAnythingStarts() {
+        assertThat(run("demo", "--batch-bulk", "-5")).isEqualTo(2);
+        assertThat(run("simulate", "--trace", "azure-conv", "--batch-bulk", "-5")).isEqualTo(2);
+        assertThat(err.toString()).contains("--batch-bulk must be >= 0, was -5");
+    }
+
+    @Test
     void anUnknownScenarioListsTheAllowedOnes() {
         assertThat(run("demo", "--scenario", "chaos")).isEqualTo(2);
         assertThat(err.toString()).contains("chaos").contains("interactive").contains("mixed");
@@ -60,5 +67,21 @@ class MainTest {
     void anUnknownOptionIsAUsageError() {
         assertThat(run("demo", "--minuets", "3")).isEqualTo(2);
         assertThat(err.toString()).contains("--minuets");
+    }
+
+    @Test
+    void anUnreachableBrokerIsOneLineNamingTheAddressAndTheFlag() throws Exception {
+        int port;
+        try (var socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort(); // closed again: nothing listens there
+        }
+        String address = "127.0.0.1:" + port;
+        for (String command : new String[] {"topics", "sql"}) {
+            assertThat(run(command, "--bootstrap-servers", address)).as(command).isEqualTo(2);
+        }
+        assertThat(err.toString())
+                .contains("cannot reach Kafka at " + address + " (--bootstrap-servers) within 5 s")
+                .doesNotContain("\tat ")
+                .doesNotContain("Exception in thread");
     }
 }

@@ -526,7 +526,13 @@ public final class ChironJob {
                 }
             }
             policy = ChironConfig.defaults().withOverrides(args_);
-            JobOptions.validate(Configuration.fromMap(args_));
+            Configuration checked = Configuration.fromMap(args_);
+            JobOptions.validate(checked);
+            io.chiron.kafka.KafkaReachability.check(
+                    checked.get(JobOptions.BOOTSTRAP_SERVERS),
+                    JobOptions.BOOTSTRAP_SERVERS.key(),
+                    clientProperties(checked),
+                    io.chiron.kafka.KafkaReachability.DEFAULT_TIMEOUT);
         } catch (IllegalArgumentException e) {
             // A bad option is the user's to fix: one line naming it, exit 2, no stack trace.
             System.err.println("chiron job: " + e.getMessage());
