@@ -4,6 +4,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
@@ -17,7 +18,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import org.apache.commons.io.FileUtils;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -44,10 +44,13 @@ public final class EmbeddedFlink implements AutoCloseable {
         Configuration config = loopback();
         // Checkpoints to files in a temporary directory (deleted on close): the JobManager's
         // memory holds at most 5 MB of state, far less than a fleet of thousands of instances.
-        Path checkpoints = Files.createTempDirectory("chiron-checkpoints-");
+        Path checkpoints = RunDirectory.create("checkpoints-");
         config.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         config.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+        // Flink's own temporary files (the RPC jar it extracts, the MiniCluster's working
+        // directories) in the run directory too, so a killed run leaves nothing behind for long.
+        config.set(CoreOptions.TMP_DIRS, RunDirectory.create("flink-").toString());
         // Enough for a handful of small jobs on a laptop; the defaults assume a real TaskManager.
         config.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.ofMebiBytes(64));
         config.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.ofMebiBytes(64));
@@ -161,7 +164,7 @@ public final class EmbeddedFlink implements AutoCloseable {
      * deleted afterwards) is taken. Returns once the job has finished.
      */
     public JobResult stopWithDrain(JobID job) throws Exception {
-        Path savepoints = Files.createTempDirectory("chiron-savepoint-");
+        Path savepoints = RunDirectory.create("savepoint-");
         try {
             cluster.stopWithSavepoint(
                             job, savepoints.toUri().toString(), true, SavepointFormatType.CANONICAL)

@@ -17,7 +17,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -68,7 +67,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker with {@code defaultPartitions} partitions for topics it auto-creates. */
     public static EmbeddedKafka start(int defaultPartitions) throws Exception {
-        Path dir = Files.createTempDirectory("chiron-kafka-");
+        Path dir = RunDirectory.create("kafka-");
         try {
             int brokerPort = freePort();
             int controllerPort = freePort();

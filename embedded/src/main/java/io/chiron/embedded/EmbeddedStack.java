@@ -36,13 +36,21 @@ public final class EmbeddedStack implements AutoCloseable {
      */
     public static EmbeddedStack start(int slots, Map<String, Integer> topics) throws Exception {
         long t0 = System.nanoTime();
-        EmbeddedKafka kafka = EmbeddedKafka.start(slots);
+        RunDirectory.acquire();
+        EmbeddedKafka kafka;
+        try {
+            kafka = EmbeddedKafka.start(slots);
+        } catch (Exception e) {
+            RunDirectory.release();
+            throw e;
+        }
         EmbeddedFlink flink = null;
         try {
             kafka.createTopics(topics);
             flink = EmbeddedFlink.start(slots);
         } catch (Exception e) {
             kafka.close();
+            RunDirectory.release();
             throw e;
         }
         Duration startup = Duration.ofNanos(System.nanoTime() - t0);
@@ -85,6 +93,7 @@ public final class EmbeddedStack implements AutoCloseable {
             flink.close();
         } finally {
             kafka.close();
+            RunDirectory.release();
         }
     }
 
