@@ -124,7 +124,12 @@ final class SqlCommand implements Callable<Integer> {
     private int session(
             String bootstrap, Map<String, String> clientProperties, String script, PrintStream out)
             throws Exception {
-        SqlSession session = SqlSession.open(bootstrap, streaming, clientProperties);
+        try (SqlSession session = SqlSession.open(bootstrap, streaming, clientProperties)) {
+            return session(session, script, out);
+        }
+    }
+
+    private int session(SqlSession session, String script, PrintStream out) throws Exception {
         if (script != null) {
             for (String statement : SqlScripts.split(script)) {
                 if (!execute(session, statement, streaming, out)) {

@@ -1,12 +1,17 @@
 package io.chiron.sql;
 
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.table.api.TableResult;
 import org.apache.flink.types.Row;
 import org.apache.flink.util.CloseableIterator;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +24,7 @@ import java.util.stream.Collectors;
  * reads its topic up to the offsets it has when the query starts, so a query ends with a result; in
  * streaming mode tables are unbounded and queries run until cancelled.
  */
-public final class SqlSession {
+public final class SqlSession implements AutoCloseable {
     /** The tables {@code 01-topics.sql} defines. */
     public static final List<String> TABLES =
             List.of(
@@ -33,9 +38,21 @@ public final class SqlSession {
                     "dead_letters");
 
     private final TableEnvironment env;
+    private final MiniCluster cluster;
 
-    private SqlSession(TableEnvironment env) {
+    private SqlSession(TableEnvironment env, MiniCluster cluster) {
         this.env = env;
+        this.cluster = cluster;
+    }
+
+    /**
+     * Stops the session's cluster. Each query runs on it as a job: a cluster per query (Flink's
+     * local default) shuts down while the query's result fetcher still asks for its status, which
+     * prints "MiniCluster is not yet running ... Some data might be lost" after correct results.
+     */
+    @Override
+    public void close() throws Exception {
+        cluster.close();
     }
 
     /**
@@ -46,10 +63,28 @@ public final class SqlSession {
      */
     public static SqlSession open(
             String bootstrapServers, boolean streaming, Map<String, String> kafkaProperties) {
+        Configuration conf = localConfiguration();
+        MiniCluster cluster =
+                new MiniCluster(
+                        new MiniClusterConfiguration.Builder()
+                                .setConfiguration(conf)
+                                .setNumTaskManagers(1)
+                                .setNumSlotsPerTaskManager(2)
+                                .build());
+        URI rest;
+        try {
+            cluster.start();
+            rest = cluster.getRestAddress().get();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the SQL session's Flink cluster", e);
+        }
+        conf.set(DeploymentOptions.TARGET, "remote");
+        conf.set(RestOptions.ADDRESS, rest.getHost());
+        conf.set(RestOptions.PORT, rest.getPort());
         EnvironmentSettings.Builder builder = EnvironmentSettings.newInstance();
         EnvironmentSettings settings =
                 (streaming ? builder.inStreamingMode() : builder.inBatchMode())
-                        .withConfiguration(localConfiguration())
+                        .withConfiguration(conf)
                         .build();
         TableEnvironment env = TableEnvironment.create(settings);
         // The tables first, pointed at the brokers (and bounded, in batch mode) before the views
@@ -71,7 +106,7 @@ public final class SqlSession {
         for (String file : SqlScripts.DDL.subList(1, SqlScripts.DDL.size())) {
             run(env, file);
         }
-        return new SqlSession(env);
+        return new SqlSession(env, cluster);
     }
 
     private static void run(TableEnvironment env, String ddlFile) {
@@ -86,6 +121,7 @@ public final class SqlSession {
         conf.setString("parallelism.default", "1");
         conf.setString("table.exec.resource.default-parallelism", "1");
         conf.setString("rest.bind-address", "127.0.0.1");
+        conf.setString("rest.bind-port", "0");
         conf.setString("rest.address", "127.0.0.1");
         conf.setString("taskmanager.host", "127.0.0.1");
         conf.setString("jobmanager.bind-host", "127.0.0.1");

@@ -132,7 +132,10 @@ class SqlFilesITCase {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
+        if (session != null) {
+            session.close();
+        }
         if (kafka != null) {
             kafka.close();
         }
