@@ -53,6 +53,7 @@ public final class Campaign {
     private final Recording recording;
     private final Injector injector;
     private final Consumer<String> progress;
+    private final Webhook webhook = new Webhook();
     private int runs;
     private Set<String> cleanDecisions;
 
@@ -123,15 +124,21 @@ public final class Campaign {
                 cleanDecisions == null
                         ? null
                         : fault.judge(o.decisions, o.actuations, secondHalfFromMs());
+        // One outcome per decision from the guard, and one per backend that applied it.
         Map<String, Long> outcomes =
                 o.actuations.stream()
                         .collect(
                                 Collectors.groupingBy(
-                                        ActuationResult::getDecisionId, Collectors.counting()));
+                                        a -> a.getDecisionId() + "/" + a.getBackend(),
+                                        Collectors.counting()));
+        Set<String> actuated =
+                o.actuations.stream()
+                        .map(ActuationResult::getDecisionId)
+                        .collect(Collectors.toSet());
         long duplicates =
                 (o.decisions.size() - ids.size())
                         + outcomes.values().stream().mapToLong(n -> n - 1).sum();
-        long actuationsMissing = ids.stream().filter(id -> !outcomes.containsKey(id)).count();
+        long actuationsMissing = ids.stream().filter(id -> !actuated.contains(id)).count();
         long dead = o.deadLetters.size();
         long lost = Math.max(0, malformedSent - dead);
         long turnedAway = Math.max(0, dead - malformedSent);
@@ -173,6 +180,7 @@ public final class Campaign {
         conf.set(JobOptions.DRY_RUN, true);
         conf.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
         conf.set(JobOptions.RESTART_MAX_BACKOFF, Duration.ofSeconds(10));
+        fault.configure(conf, webhook.url());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         ChironJob.wireKafka(env, conf, ChironConfig.defaults());
         JobID job = stack.flink().submit(env, "chiron-" + topics.prefix);
@@ -181,6 +189,7 @@ public final class Campaign {
         List<SpecificRecord> good = recording.records();
         int half = good.size() / 2;
         try (Publisher publisher = new Publisher(stack.bootstrapServers(), topics)) {
+            fault.before(environment());
             int split = fault.spread() ? injections.size() / 2 : injections.size();
             publisher.send(good, 0, half, injections, 0, split, fault.spread());
             awaitFirstDecision(topics);
@@ -221,6 +230,16 @@ public final class Campaign {
             @Override
             public void replaceTaskManager() throws Exception {
                 stack.flink().replaceTaskManager();
+            }
+
+            @Override
+            public void stopWebhook() {
+                webhook.stop();
+            }
+
+            @Override
+            public void restartWebhook() {
+                webhook.restart();
             }
 
             @Override

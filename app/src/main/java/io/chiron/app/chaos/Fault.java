@@ -78,6 +78,16 @@ public interface Fault {
         return null;
     }
 
+    /**
+     * Job options of the run on top of the campaign's (dry-run actuation by default).
+     *
+     * @param webhookUrl a webhook receiver the fault may point the actuator at
+     */
+    default void configure(org.apache.flink.configuration.Configuration conf, String webhookUrl) {}
+
+    /** Done before any telemetry is sent (a fault already on when the run starts). */
+    default void before(Environment env) throws Exception {}
+
     /** Done once half the telemetry was sent and the job has made its first decisions. */
     default void during(Environment env) throws Exception {}
 
@@ -88,6 +98,12 @@ public interface Fault {
         void restartBroker();
 
         void replaceTaskManager() throws Exception;
+
+        /** Closes the webhook receiver's port: connections are refused. */
+        void stopWebhook();
+
+        /** Opens it again. */
+        void restartWebhook();
 
         void sleep(java.time.Duration d) throws InterruptedException;
 

@@ -41,6 +41,7 @@ public final class Faults {
                 groupFlood(),
                 taskManagerLoss(),
                 staleHalf(),
+                webhookDown(Duration.ofMinutes(2)),
                 brokerOutage(Duration.ofSeconds(30)),
                 brokerOutage(Duration.ofMinutes(12)));
     }
@@ -211,6 +212,87 @@ public final class Faults {
                 return applied == 0
                         ? null
                         : applied + " scale-in(s) let through on stale telemetry";
+            }
+        };
+    }
+
+    /**
+     * The actuator's replica commands go to a webhook, which refuses connections for a while:
+     * commands in that time fail after their retries and are recorded FAILED, once each; the job
+     * goes on, and commands are delivered again once it is back.
+     */
+    static Fault webhookDown(Duration outage) {
+        return new Fault() {
+            @Override
+            public String name() {
+                return "webhook-down-" + outage.toMinutes() + "min";
+            }
+
+            @Override
+            public String description() {
+                return "the actuator's webhook refuses connections for the first half and "
+                        + outage.toMinutes()
+                        + " min more";
+            }
+
+            @Override
+            public void configure(org.apache.flink.configuration.Configuration conf, String url) {
+                conf.setString("chiron.actuator.dry-run", "false");
+                conf.setString("chiron.actuator.backend.replicas", "HTTP");
+                conf.setString("chiron.actuator.backend.batch-size", "KAFKA");
+                conf.setString("chiron.actuator.http.url", url);
+                conf.setString("chiron.actuator.http.timeout", "2 s");
+            }
+
+            @Override
+            public void before(Environment env) {
+                // From the start: the first half's commands are sent as the job decides, before
+                // any of its decisions is committed.
+                env.stopWebhook();
+                env.say("webhook refusing connections for " + outage.toMinutes() + " min");
+            }
+
+            @Override
+            public void during(Environment env) throws InterruptedException {
+                env.sleep(outage);
+                env.restartWebhook();
+                env.say("webhook back");
+            }
+
+            @Override
+            public String judge(
+                    List<io.chiron.records.ScalingDecision> decisions,
+                    List<io.chiron.records.ActuationResult> actuations,
+                    long faultFromMs) {
+                long failed =
+                        actuations.stream()
+                                .filter(a -> a.getBackend().equals("http"))
+                                .filter(
+                                        a ->
+                                                a.getStatus()
+                                                        == io.chiron.records.ActuationStatus.FAILED)
+                                .count();
+                long applied =
+                        actuations.stream()
+                                .filter(a -> a.getBackend().equals("http"))
+                                .filter(
+                                        a ->
+                                                a.getStatus()
+                                                        == io.chiron.records.ActuationStatus
+                                                                .APPLIED)
+                                .count();
+                if (failed == 0) {
+                    return "no command met the outage (nothing FAILED): the fault was not seen; "
+                            + actuations.stream()
+                                    .collect(
+                                            java.util.stream.Collectors.groupingBy(
+                                                    a -> a.getBackend() + " " + a.getStatus(),
+                                                    java.util.stream.Collectors.counting()));
+                }
+                if (applied == 0) {
+                    return "no command was delivered after the webhook came back";
+                }
+                return null;
             }
         };
     }
