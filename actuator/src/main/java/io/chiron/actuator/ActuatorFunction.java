@@ -26,7 +26,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The safety guard in the job, keyed by pool, its memory in keyed state (so a restart resumes with
@@ -47,6 +50,7 @@ public final class ActuatorFunction
     private transient StateMemory memory;
     private transient Counter applied;
     private transient Counter rejected;
+    private transient Map<SafetyGuard.Rule, Counter> rejectedBy;
 
     public ActuatorFunction(ActuatorConfig config) {
         this.config = config.validate();
@@ -59,6 +63,19 @@ public final class ActuatorFunction
         memory = new StateMemory();
         applied = getRuntimeContext().getMetricGroup().counter("applied");
         rejected = getRuntimeContext().getMetricGroup().counter("rejected");
+        // Rejections by the rule that refused them, every rule registered from the start so a
+        // dashboard shows zeros rather than gaps.
+        rejectedBy = new EnumMap<>(SafetyGuard.Rule.class);
+        for (SafetyGuard.Rule r : SafetyGuard.Rule.values()) {
+            if (r != SafetyGuard.Rule.NONE) {
+                rejectedBy.put(
+                        r,
+                        getRuntimeContext()
+                                .getMetricGroup()
+                                .addGroup("rule", r.name().toLowerCase(Locale.ROOT))
+                                .counter("guardRejections"));
+            }
+        }
     }
 
     @Override
@@ -68,6 +85,7 @@ public final class ActuatorFunction
         String model = d.getModel();
         if (v.outcome() == SafetyGuard.Outcome.REJECT) {
             rejected.inc();
+            rejectedBy.get(v.rule()).inc();
             ctx.output(
                     RESULTS,
                     result(

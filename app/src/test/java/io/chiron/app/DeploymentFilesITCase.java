@@ -71,7 +71,14 @@ class DeploymentFilesITCase {
         services.fieldNames().forEachRemaining(names::add);
         assertThat(names)
                 .containsExactlyInAnyOrder(
-                        "kafka", "jobmanager", "taskmanager", "setup", "fleet", "sql-client");
+                        "kafka",
+                        "jobmanager",
+                        "taskmanager",
+                        "setup",
+                        "fleet",
+                        "sql-client",
+                        "prometheus",
+                        "grafana");
         assertThat(services.get("kafka").get("image").asText())
                 .isEqualTo("apache/kafka:" + pomProperty("kafka.version"));
         for (String flink : List.of("jobmanager", "taskmanager", "setup", "fleet", "sql-client")) {
@@ -81,6 +88,44 @@ class DeploymentFilesITCase {
         assertThat(services.get("jobmanager").get("ports").get(0).asText()).isEqualTo("8081:8081");
         assertThat(services.get("kafka").get("environment").get("KAFKA_PROCESS_ROLES").asText())
                 .isEqualTo("broker,controller");
+    }
+
+    @Test
+    void prometheusScrapesThePortFlinksReporterServes() throws IOException {
+        // Flink's reporter port (docker/flink/config.yaml) is where Prometheus looks for every
+        // Flink service, and the FlinkDeployment sets the same reporter and annotates that port.
+        JsonNode flink = YAML.readTree(DOCKER.resolve("flink/config.yaml").toFile());
+        JsonNode prom = flink.get("metrics").get("reporter").get("prom");
+        assertThat(prom.get("factory").get("class").asText())
+                .isEqualTo("org.apache.flink.metrics.prometheus.PrometheusReporterFactory");
+        int port = prom.get("port").asInt();
+        JsonNode scrape = YAML.readTree(DOCKER.resolve("grafana/prometheus.yml").toFile());
+        List<String> targets = new ArrayList<>();
+        scrape.get("scrape_configs")
+                .get(0)
+                .get("static_configs")
+                .get(0)
+                .get("targets")
+                .forEach(t -> targets.add(t.asText()));
+        assertThat(targets).containsExactlyInAnyOrder("jobmanager:" + port, "taskmanager:" + port);
+        JsonNode deployment =
+                YAML.readTree(DOCKER.resolve("kubernetes/flink-deployment.yaml").toFile());
+        assertThat(
+                        deployment
+                                .get("spec")
+                                .get("flinkConfiguration")
+                                .get("metrics.reporter.prom.port")
+                                .asText())
+                .isEqualTo(Integer.toString(port));
+        assertThat(
+                        deployment
+                                .get("spec")
+                                .get("podTemplate")
+                                .get("metadata")
+                                .get("annotations")
+                                .get("prometheus.io/port")
+                                .asText())
+                .isEqualTo(Integer.toString(port));
     }
 
     @Test

@@ -41,7 +41,15 @@ public final class EmbeddedFlink implements AutoCloseable {
     }
 
     public static EmbeddedFlink start(int slots) throws Exception {
+        return start(slots, new Configuration());
+    }
+
+    /**
+     * @param extra settings on top of the embedded ones (a metric reporter, for example)
+     */
+    public static EmbeddedFlink start(int slots, Configuration extra) throws Exception {
         Configuration config = loopback();
+        config.addAll(extra);
         // Checkpoints to files in a temporary directory (deleted on close): the JobManager's
         // memory holds at most 5 MB of state, far less than a fleet of thousands of instances.
         Path checkpoints = RunDirectory.create("checkpoints-");

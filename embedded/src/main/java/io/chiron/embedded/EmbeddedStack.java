@@ -1,5 +1,7 @@
 package io.chiron.embedded;
 
+import org.apache.flink.configuration.Configuration;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,14 @@ public final class EmbeddedStack implements AutoCloseable {
      * @param topics topic name to partition count
      */
     public static EmbeddedStack start(int slots, Map<String, Integer> topics) throws Exception {
+        return start(slots, topics, new Configuration());
+    }
+
+    /**
+     * @param flinkConfig settings of the MiniCluster on top of the embedded ones
+     */
+    public static EmbeddedStack start(
+            int slots, Map<String, Integer> topics, Configuration flinkConfig) throws Exception {
         long t0 = System.nanoTime();
         RunDirectory.acquire();
         EmbeddedKafka kafka;
@@ -47,7 +57,7 @@ public final class EmbeddedStack implements AutoCloseable {
         EmbeddedFlink flink = null;
         try {
             kafka.createTopics(topics);
-            flink = EmbeddedFlink.start(slots);
+            flink = EmbeddedFlink.start(slots, flinkConfig);
         } catch (Exception e) {
             kafka.close();
             RunDirectory.release();

@@ -14,14 +14,27 @@ import io.chiron.records.ScalingDecision;
  */
 public final class SafetyGuard {
     /** What the guard allows: the value to apply, or why nothing is applied. */
-    public record Verdict(Outcome outcome, int value, String reason) {
+    public record Verdict(Outcome outcome, int value, String reason, Rule rule) {
         public boolean allowed() {
             return outcome == Outcome.APPLY;
         }
 
-        static Verdict reject(String reason) {
-            return new Verdict(Outcome.REJECT, 0, reason);
+        static Verdict reject(Rule rule, String reason) {
+            return new Verdict(Outcome.REJECT, 0, reason, rule);
         }
+    }
+
+    /** Which rule refused a decision (a metric label: guard rejections by rule). */
+    public enum Rule {
+        NONE,
+        KILL_SWITCH,
+        DUPLICATE,
+        STALE_DECISION,
+        BOUNDS,
+        STALE_TELEMETRY,
+        CONFLICT,
+        COOLDOWN,
+        RATE_LIMIT
     }
 
     /** The three answers. */
@@ -45,15 +58,18 @@ public final class SafetyGuard {
      */
     public Verdict check(ScalingDecision d, long watermarkMs, GuardMemory memory) throws Exception {
         if (config.killed()) {
-            return Verdict.reject("kill switch on (" + config.killSwitchFile + " exists)");
+            return Verdict.reject(
+                    Rule.KILL_SWITCH, "kill switch on (" + config.killSwitchFile + " exists)");
         }
         if (memory.handled(d.getDecisionId())) {
             return Verdict.reject(
+                    Rule.DUPLICATE,
                     "duplicate: decision " + d.getDecisionId() + " was handled already");
         }
         memory.markHandled(d.getDecisionId(), d.getTsMs());
         if (watermarkMs != Long.MIN_VALUE && d.getTsMs() < watermarkMs - config.maxAge.toMillis()) {
             return Verdict.reject(
+                    Rule.STALE_DECISION,
                     String.format(
                             "stale: decided at %d, %d s behind the watermark (max age %d s)",
                             d.getTsMs(),
@@ -70,6 +86,7 @@ public final class SafetyGuard {
         double stale = d.getInputs().getOrDefault(DecisionInputs.STALE_INSTANCES, 0.0);
         if (!batch && direction < 0 && stale > 0) {
             return Verdict.reject(
+                    Rule.STALE_TELEMETRY,
                     "scale-in on stale telemetry: " + (int) stale + " instance(s) not reporting");
         }
         String key = key(d);
@@ -78,6 +95,7 @@ public final class SafetyGuard {
             boolean safer = batch ? target < last.value : target > last.value;
             if (!safer) {
                 return Verdict.reject(
+                        Rule.CONFLICT,
                         "conflicts with decision "
                                 + last.decisionId
                                 + " for the same target at the same time, which is as safe or safer");
@@ -88,6 +106,7 @@ public final class SafetyGuard {
                 && last.direction == -direction
                 && d.getTsMs() - last.tsMs < config.cooldown.toMillis()) {
             return Verdict.reject(
+                    Rule.COOLDOWN,
                     String.format(
                             "cooldown: %s %d s after the opposite change by %s (cooldown %d s)",
                             direction > 0 ? "scale-out" : "scale-in",
@@ -99,6 +118,7 @@ public final class SafetyGuard {
         if (!batch) {
             if (memory.actionsSince(d.getTsMs() - 60_000 + 1) >= config.maxActionsPerMinute) {
                 return Verdict.reject(
+                        Rule.RATE_LIMIT,
                         "rate limit: "
                                 + config.maxActionsPerMinute
                                 + " replica actions in the last minute already");
@@ -129,9 +149,9 @@ public final class SafetyGuard {
             memory.forget(horizon);
         }
         if (config.dryRun) {
-            return new Verdict(Outcome.DRY_RUN, target, "dry-run: " + note);
+            return new Verdict(Outcome.DRY_RUN, target, "dry-run: " + note, Rule.NONE);
         }
-        return new Verdict(Outcome.APPLY, target, note);
+        return new Verdict(Outcome.APPLY, target, note, Rule.NONE);
     }
 
     /** The target a decision is about: an instance's batch size or a role's replica count. */
@@ -143,10 +163,11 @@ public final class SafetyGuard {
 
     private Verdict batchBounds(ScalingDecision d) {
         if (d.getInstanceId() == null) {
-            return Verdict.reject("SET_BATCH_SIZE without an instance id");
+            return Verdict.reject(Rule.BOUNDS, "SET_BATCH_SIZE without an instance id");
         }
         if (d.getTarget() < config.minBatchSize || d.getTarget() > config.maxBatchSize) {
             return Verdict.reject(
+                    Rule.BOUNDS,
                     String.format(
                             "batch size %d outside [%d, %d]",
                             d.getTarget(), config.minBatchSize, config.maxBatchSize));
@@ -156,12 +177,13 @@ public final class SafetyGuard {
 
     private Verdict replicaBounds(ScalingDecision d) {
         if (d.getRole() == null) {
-            return Verdict.reject("SET_REPLICAS without a role");
+            return Verdict.reject(Rule.BOUNDS, "SET_REPLICAS without a role");
         }
         int min = config.minReplicas.get(d.getRole());
         int max = config.maxReplicas.get(d.getRole());
         if (d.getTarget() < min || d.getTarget() > max) {
             return Verdict.reject(
+                    Rule.BOUNDS,
                     String.format(
                             "%d %s instances outside [%d, %d]",
                             d.getTarget(), d.getRole(), min, max));

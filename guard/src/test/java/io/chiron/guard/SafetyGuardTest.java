@@ -52,7 +52,12 @@ class SafetyGuardTest {
     @Test
     void appliesADecisionWithinBounds() throws Exception {
         assertThat(check(replicas("a", T, 2, 5)))
-                .isEqualTo(new SafetyGuard.Verdict(SafetyGuard.Outcome.APPLY, 5, "within bounds"));
+                .isEqualTo(
+                        new SafetyGuard.Verdict(
+                                SafetyGuard.Outcome.APPLY,
+                                5,
+                                "within bounds",
+                                SafetyGuard.Rule.NONE));
     }
 
     @Test
