@@ -65,15 +65,44 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * A client listener with TLS and SASL/SCRAM-SHA-512 beside the plaintext one (which the broker
+     * keeps for itself): the PKCS12 key store of the broker's certificate and one SCRAM user.
+     */
+    public record Secure(Path keyStore, String keyStorePassword, String user, String password) {}
+
+    private Secure secure;
+    private int securePort;
+
+    /** The SASL_SSL listener's address, when started with {@link #startSecure}. */
+    public String secureBootstrapServers() {
+        if (secure == null) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener");
+        }
+        return LOOPBACK + ":" + securePort;
+    }
+
     /** Starts a broker with {@code defaultPartitions} partitions for topics it auto-creates. */
     public static EmbeddedKafka start(int defaultPartitions) throws Exception {
+        return start(defaultPartitions, null);
+    }
+
+    /** Starts a broker with a SASL_SSL client listener besides the plaintext one. */
+    public static EmbeddedKafka startSecure(int defaultPartitions, Secure secure) throws Exception {
+        return start(defaultPartitions, secure);
+    }
+
+    private static EmbeddedKafka start(int defaultPartitions, Secure secure) throws Exception {
         Path dir = RunDirectory.create("kafka-");
         try {
             int brokerPort = freePort();
             int controllerPort = freePort();
-            KafkaConfig config =
-                    KafkaConfig.fromProps(
-                            properties(dir, brokerPort, controllerPort, defaultPartitions), false);
+            int securePort = secure == null ? 0 : freePort();
+            Properties props = properties(dir, brokerPort, controllerPort, defaultPartitions);
+            if (secure != null) {
+                addSecureListener(props, brokerPort, controllerPort, securePort, secure);
+            }
+            KafkaConfig config = KafkaConfig.fromProps(props, false);
             new Formatter()
                     .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                     .setClusterId(Uuid.randomUuid().toString())
@@ -82,10 +111,22 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setMetadataLogDirectory(config.metadataLogDir())
                     .setDirectories(List.of(dir.toString()))
                     .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                    .setScramArguments(
+                            secure == null
+                                    ? List.of()
+                                    : List.of(
+                                            "SCRAM-SHA-512=[name="
+                                                    + secure.user()
+                                                    + ",password="
+                                                    + secure.password()
+                                                    + "]"))
                     .run();
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            return new EmbeddedKafka(dir, brokerPort, config, server);
+            EmbeddedKafka kafka = new EmbeddedKafka(dir, brokerPort, config, server);
+            kafka.secure = secure;
+            kafka.securePort = securePort;
+            return kafka;
         } catch (Exception e) {
             FileUtils.deleteQuietly(dir.toFile());
             throw e;
@@ -132,6 +173,45 @@ public final class EmbeddedKafka implements AutoCloseable {
         // them within the first check. This broker's data lives only as long as its temp dir.
         p.put("log.retention.ms", "-1");
         return p;
+    }
+
+    private static void addSecureListener(
+            Properties p, int brokerPort, int controllerPort, int securePort, Secure secure) {
+        p.put(
+                "listeners",
+                "PLAINTEXT://"
+                        + LOOPBACK
+                        + ":"
+                        + brokerPort
+                        + ",SASL_SSL://"
+                        + LOOPBACK
+                        + ":"
+                        + securePort
+                        + ",CONTROLLER://"
+                        + LOOPBACK
+                        + ":"
+                        + controllerPort);
+        p.put(
+                "advertised.listeners",
+                "PLAINTEXT://"
+                        + LOOPBACK
+                        + ":"
+                        + brokerPort
+                        + ",SASL_SSL://"
+                        + LOOPBACK
+                        + ":"
+                        + securePort);
+        p.put(
+                "listener.security.protocol.map",
+                "PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+        p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        p.put(
+                "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        p.put("listener.name.sasl_ssl.ssl.keystore.location", secure.keyStore().toString());
+        p.put("listener.name.sasl_ssl.ssl.keystore.password", secure.keyStorePassword());
+        p.put("listener.name.sasl_ssl.ssl.key.password", secure.keyStorePassword());
+        p.put("listener.name.sasl_ssl.ssl.keystore.type", "PKCS12");
     }
 
     private static int freePort() throws IOException {
