@@ -194,6 +194,39 @@ public final class ChironConfig implements Serializable {
                             + " ever more instances.")
     public double maxScaleOutFactor = 2.0;
 
+    /** How the interactive rule looks one cold start ahead. */
+    public enum Forecaster {
+        /** No look ahead: size for the arrivals of the last 30 s. */
+        OFF,
+        /** The rise of the last 30 s against the minute before, carried over the horizon. */
+        TREND,
+        /**
+         * Holt's linear exponential smoothing of the demand in 15 s steps over the last ten
+         * minutes, plus chiron.global.forecast-z standard deviations of its one-step errors.
+         */
+        HOLT
+    }
+
+    @Param(
+            key = "chiron.global.forecast",
+            description =
+                    "How interactive scale-out looks one cold start plus a period ahead: OFF (the"
+                            + " last 30 s of arrivals), TREND (their rise against the minute"
+                            + " before, carried over the horizon, at most half again) or HOLT"
+                            + " (Holt's linear smoothing of the demand in instance-seconds per"
+                            + " 15 s over ten minutes, plus forecast-z of its error). Rising"
+                            + " only: scale-in has rules of its own.")
+    public Forecaster forecast = Forecaster.HOLT;
+
+    @Param(
+            key = "chiron.global.forecast-z",
+            min = 0,
+            max = 5,
+            description =
+                    "Standard deviations of the HOLT forecaster's one-step error added to its"
+                            + " forecast: the reserve for what the trend does not explain.")
+    public double forecastZ = 1.0;
+
     @Param(
             key = "chiron.global.scale-in-below",
             min = 0,
@@ -344,6 +377,9 @@ public final class ChironConfig implements Serializable {
     }
 
     private static double magnitude(Object value) {
+        if (value instanceof Enum<?>) {
+            return 0; // no range: the parse names the allowed values
+        }
         return value instanceof Duration d ? d.toMillis() : ((Number) value).doubleValue();
     }
 
@@ -356,6 +392,9 @@ public final class ChironConfig implements Serializable {
 
     /** The allowed range in words: "in (0, 1)", "from 1 s to 1 h". */
     static String range(Param p, Field f) {
+        if (f.getType().isEnum()) {
+            return "one of " + choices(f.getType());
+        }
         boolean duration = f.getType() == Duration.class;
         String lo = bound(p.min(), duration);
         String hi = bound(p.max(), duration);
@@ -404,7 +443,16 @@ public final class ChironConfig implements Serializable {
         return false;
     }
 
+    @SuppressWarnings({"unchecked", "rawtypes"})
     private static Object parse(Class<?> type, String value) {
+        if (type.isEnum()) {
+            for (Object c : type.getEnumConstants()) {
+                if (((Enum) c).name().equalsIgnoreCase(value.replace('-', '_'))) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("not one of " + choices(type));
+        }
         if (type == int.class) {
             return Integer.parseInt(value);
         }
@@ -421,7 +469,18 @@ public final class ChironConfig implements Serializable {
         throw new IllegalArgumentException("unsupported type " + type);
     }
 
+    private static String choices(Class<?> type) {
+        StringBuilder b = new StringBuilder();
+        for (Object c : type.getEnumConstants()) {
+            b.append(b.length() == 0 ? "" : ", ").append(((Enum<?>) c).name().toLowerCase());
+        }
+        return b.toString();
+    }
+
     private static String allowed(Class<?> type) {
+        if (type.isEnum()) {
+            return "one of " + choices(type);
+        }
         if (type == Duration.class) {
             return Durations.ALLOWED;
         }

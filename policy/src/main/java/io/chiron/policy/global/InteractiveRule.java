@@ -31,6 +31,34 @@ final class InteractiveRule implements Serializable {
         this.load = load;
     }
 
+    /** Steps of the HOLT forecaster's demand series. */
+    static final Duration STEP = Duration.ofSeconds(15);
+
+    /**
+     * HOLT: the demand forecast one horizon ahead plus z standard deviations of its one-step error;
+     * rising only, and at most half again the recent demand, as TREND. Falls back to the recent
+     * demand while there are fewer than four steps of history.
+     */
+    private double holtAhead(
+            PoolSignal p,
+            PoolState state,
+            double recent,
+            double horizonSeconds,
+            Map<String, Double> inputs) {
+        double[] series = load.interactiveNeedSeries(p, state, STEP);
+        if (series.length < 4) {
+            return recent;
+        }
+        // Steps are whole windows: 15 s at 5 s windows, one window when windows are longer.
+        int steps = (int) Math.ceil(horizonSeconds * 1000 / load.seriesStep(STEP).toMillis());
+        DemandForecast.Forecast f =
+                DemandForecast.holt(series, DemandForecast.ALPHA, DemandForecast.BETA, steps);
+        double upper = f.mean() + config.forecastZ * f.sigma();
+        inputs.put("forecast_interactive_demand", f.mean());
+        inputs.put("forecast_interactive_sigma", f.sigma());
+        return Math.max(recent, Math.min(1.5 * recent, upper));
+    }
+
     Proposal propose(Look look) {
         PoolSignal p = look.pool();
         PoolState state = look.state();
@@ -80,7 +108,12 @@ final class InteractiveRule implements Serializable {
         double apart = (RECENT.toMillis() + BEFORE.toMillis()) / 2000.0;
         double slope = Math.max(0, recent - older) / apart;
         double horizon = (config.coldStart.toMillis() + config.globalPeriod.toMillis()) / 1000.0;
-        double ahead = recent + Math.min(0.5 * recent, slope * horizon);
+        double ahead =
+                switch (config.forecast) {
+                    case OFF -> recent;
+                    case TREND -> recent + Math.min(0.5 * recent, slope * horizon);
+                    case HOLT -> holtAhead(p, state, recent, horizon, inputs);
+                };
         double byRate = ahead / config.utilizationTarget;
         inputs.put("interactive_instances_by_rate", byRate);
         int rateDeficit = (int) Math.ceil(byRate - 1e-9) - serving - pending;

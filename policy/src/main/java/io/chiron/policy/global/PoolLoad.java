@@ -83,6 +83,32 @@ final class PoolLoad implements Serializable {
                 / timing.seconds(windows);
     }
 
+    /**
+     * The interactive demand of the history in steps of {@code step} (whole windows), oldest first,
+     * in instance-seconds per second as {@link #interactiveNeed} prices it; only complete steps.
+     */
+    double[] interactiveNeedSeries(PoolSignal p, PoolState state, Duration step) {
+        int per = timing.windows(step);
+        int steps = state.arrivalWindows / per;
+        double[] series = new double[steps];
+        for (int i = 0; i < steps; i++) {
+            // Step i (oldest first) ends (steps - 1 - i) steps before the newest window.
+            series[i] =
+                    interactiveNeed(
+                            p,
+                            state,
+                            Duration.ofMillis(
+                                    (long) (steps - 1 - i) * per * timing.window().toMillis()),
+                            Duration.ofMillis((long) per * timing.window().toMillis()));
+        }
+        return series;
+    }
+
+    /** The length of a step of {@link #interactiveNeedSeries}: whole windows, at least one. */
+    Duration seriesStep(Duration step) {
+        return Duration.ofMillis(timing.windows(step) * timing.window().toMillis());
+    }
+
     /** The same over all the history the pool has. */
     double interactiveNeedOverHistory(PoolSignal p, PoolState state) {
         return interactiveNeed(p, state, Duration.ZERO, HISTORY);

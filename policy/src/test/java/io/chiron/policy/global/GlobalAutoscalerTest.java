@@ -188,8 +188,13 @@ class GlobalAutoscalerTest {
         // (75 s): +3.0 (under the cap of half of 6.7): 9.7 instances ahead, / U_target 0.8 =
         // 12.125 -> +12 on the 1 serving.
         for (int windowS : new int[] {5, 10}) {
+            // The TREND forecaster, whose arithmetic this derivation follows.
             GlobalAutoscaler g =
-                    new GlobalAutoscaler(config, Fixtures.flatModel(), "chiron", windowS * 1_000L);
+                    new GlobalAutoscaler(
+                            config.with(c -> c.forecast = ChironConfig.Forecaster.TREND),
+                            Fixtures.flatModel(),
+                            "chiron",
+                            windowS * 1_000L);
             PoolState state = new PoolState();
             List<ScalingDecision> last = List.of();
             int per = windowS / 5;
