@@ -25,7 +25,13 @@ import java.util.concurrent.TimeoutException;
  * a failure is harmless.
  */
 public final class KubernetesScaleBackend implements CommandBackend {
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+
+    /** Retries of a failed request (5xx or no connection), after the first attempt. */
+    static final int RETRIES = 3;
+
+    /** First wait between attempts, doubling. */
+    static final int RETRY_BACKOFF_MS = 200;
 
     private final KubernetesTarget target;
     private final KubernetesClient client;
@@ -40,6 +46,12 @@ public final class KubernetesScaleBackend implements CommandBackend {
                                 .withTrustCerts(target.trustCerts)
                                 .withNamespace(target.namespace)
                                 .build();
+        // A bounded retry: the client's default (10 retries, 100 ms doubling: minutes) on an API
+        // server answering 500 held the sink, and with it every checkpoint of the job, for minutes
+        // per command (chiron chaos, kubernetes-down). Four attempts, 200 ms doubling; a command
+        // that still fails is recorded FAILED, and the next decision states the target again.
+        config.setRequestRetryBackoffLimit(RETRIES);
+        config.setRequestRetryBackoffInterval(RETRY_BACKOFF_MS);
         this.client = new KubernetesClientBuilder().withConfig(config).build();
     }
 

@@ -214,4 +214,20 @@ class KubernetesScaleBackendTest {
         assertThat(((Map<?, ?>) scaled.getAdditionalProperties().get("spec")).get("replicas"))
                 .isEqualTo(6);
     }
+
+    @Test
+    void anApiServerAnswering500IsTriedFourTimesThenTheCommandFails() {
+        // Expectations come before the CRUD store: every GET of this scale answers 500.
+        server.expect()
+                .get()
+                .withPath("/apis/apps/v1/namespaces/serving/deployments/llama3-8b-batch/scale")
+                .andReturn(500, "{\"kind\":\"Status\",\"code\":500}")
+                .always();
+        int before = server.getRequestCount();
+        assertThatThrownBy(() -> backend.apply(Commands.replicas("c9", InstanceRole.BATCH, 5)))
+                .isInstanceOf(RuntimeException.class);
+        // The first attempt and RETRIES = 3 more (200, 400, 800 ms apart): not the client's
+        // default of ten, which held the actuator's sink, and the job's checkpoints, for minutes.
+        assertThat(server.getRequestCount() - before).isEqualTo(1 + KubernetesScaleBackend.RETRIES);
+    }
 }

@@ -54,6 +54,7 @@ public final class Campaign {
     private final Injector injector;
     private final Consumer<String> progress;
     private final Webhook webhook = new Webhook();
+    private KubernetesApi kubernetes;
     private int runs;
     private Set<String> cleanDecisions;
 
@@ -180,7 +181,10 @@ public final class Campaign {
         conf.set(JobOptions.DRY_RUN, true);
         conf.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(2));
         conf.set(JobOptions.RESTART_MAX_BACKOFF, Duration.ofSeconds(10));
-        fault.configure(conf, webhook.url());
+        fault.configure(
+                conf,
+                new Fault.Backends(
+                        webhook.url(), kubernetes().masterUrl(), KubernetesApi.NAMESPACE));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         ChironJob.wireKafka(env, conf, ChironConfig.defaults());
         JobID job = stack.flink().submit(env, "chiron-" + topics.prefix);
@@ -215,6 +219,14 @@ public final class Campaign {
                 (System.nanoTime() - t0) / 1e9);
     }
 
+    /** The Kubernetes API, started on first use (the recording's model's Deployments). */
+    private KubernetesApi kubernetes() {
+        if (kubernetes == null) {
+            kubernetes = new KubernetesApi(injector.request().getModel());
+        }
+        return kubernetes;
+    }
+
     private Fault.Environment environment() {
         return new Fault.Environment() {
             @Override
@@ -240,6 +252,16 @@ public final class Campaign {
             @Override
             public void restartWebhook() {
                 webhook.restart();
+            }
+
+            @Override
+            public void kubernetesDown() {
+                kubernetes().down();
+            }
+
+            @Override
+            public void kubernetesUp() {
+                kubernetes().up();
             }
 
             @Override

@@ -78,12 +78,11 @@ public interface Fault {
         return null;
     }
 
-    /**
-     * Job options of the run on top of the campaign's (dry-run actuation by default).
-     *
-     * @param webhookUrl a webhook receiver the fault may point the actuator at
-     */
-    default void configure(org.apache.flink.configuration.Configuration conf, String webhookUrl) {}
+    /** Actuation backends a fault may point the job at. */
+    record Backends(String webhookUrl, String kubernetesUrl, String kubernetesNamespace) {}
+
+    /** Job options of the run on top of the campaign's (dry-run actuation by default). */
+    default void configure(org.apache.flink.configuration.Configuration conf, Backends backends) {}
 
     /** Done before any telemetry is sent (a fault already on when the run starts). */
     default void before(Environment env) throws Exception {}
@@ -104,6 +103,12 @@ public interface Fault {
 
         /** Opens it again. */
         void restartWebhook();
+
+        /** The Kubernetes API answers every request with 500 ... */
+        void kubernetesDown();
+
+        /** ... until this. */
+        void kubernetesUp();
 
         void sleep(java.time.Duration d) throws InterruptedException;
 

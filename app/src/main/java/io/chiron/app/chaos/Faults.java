@@ -41,7 +41,8 @@ public final class Faults {
                 groupFlood(),
                 taskManagerLoss(),
                 staleHalf(),
-                webhookDown(Duration.ofMinutes(2)),
+                backendDown(Backend.WEBHOOK, Duration.ofMinutes(2)),
+                backendDown(Backend.KUBERNETES, Duration.ofMinutes(2)),
                 brokerOutage(Duration.ofSeconds(30)),
                 brokerOutage(Duration.ofMinutes(12)));
     }
@@ -216,47 +217,89 @@ public final class Faults {
         };
     }
 
+    /** The actuation backends a fault can take down. */
+    enum Backend {
+        WEBHOOK("webhook", "http", "refuses connections"),
+        KUBERNETES("kubernetes", "kubernetes", "answers 500");
+
+        final String name;
+        final String resultBackend;
+        final String how;
+
+        Backend(String name, String resultBackend, String how) {
+            this.name = name;
+            this.resultBackend = resultBackend;
+            this.how = how;
+        }
+    }
+
     /**
-     * The actuator's replica commands go to a webhook, which refuses connections for a while:
-     * commands in that time fail after their retries and are recorded FAILED, once each; the job
-     * goes on, and commands are delivered again once it is back.
+     * The actuator's replica commands go to a webhook or the Kubernetes API, which fails for the
+     * first half of the telemetry and {@code outage} more: commands in that time fail after their
+     * retries and are recorded FAILED, once each; the job goes on, and commands are delivered again
+     * once the backend is back.
      */
-    static Fault webhookDown(Duration outage) {
+    static Fault backendDown(Backend backend, Duration outage) {
         return new Fault() {
             @Override
             public String name() {
-                return "webhook-down-" + outage.toMinutes() + "min";
+                return backend.name + "-down-" + outage.toMinutes() + "min";
             }
 
             @Override
             public String description() {
-                return "the actuator's webhook refuses connections for the first half and "
+                return "the actuator's "
+                        + backend.name
+                        + " "
+                        + backend.how
+                        + " for the first half and "
                         + outage.toMinutes()
                         + " min more";
             }
 
             @Override
-            public void configure(org.apache.flink.configuration.Configuration conf, String url) {
+            public void configure(org.apache.flink.configuration.Configuration conf, Backends b) {
                 conf.setString("chiron.actuator.dry-run", "false");
-                conf.setString("chiron.actuator.backend.replicas", "HTTP");
                 conf.setString("chiron.actuator.backend.batch-size", "KAFKA");
-                conf.setString("chiron.actuator.http.url", url);
-                conf.setString("chiron.actuator.http.timeout", "2 s");
+                if (backend == Backend.WEBHOOK) {
+                    conf.setString("chiron.actuator.backend.replicas", "HTTP");
+                    conf.setString("chiron.actuator.http.url", b.webhookUrl());
+                    conf.setString("chiron.actuator.http.timeout", "2 s");
+                } else {
+                    conf.setString("chiron.actuator.backend.replicas", "KUBERNETES");
+                    conf.setString("chiron.actuator.kubernetes.master-url", b.kubernetesUrl());
+                    conf.setString("chiron.actuator.kubernetes.namespace", b.kubernetesNamespace());
+                    conf.setString("chiron.actuator.kubernetes.trust-certs", "true");
+                }
             }
 
             @Override
             public void before(Environment env) {
                 // From the start: the first half's commands are sent as the job decides, before
                 // any of its decisions is committed.
-                env.stopWebhook();
-                env.say("webhook refusing connections for " + outage.toMinutes() + " min");
+                if (backend == Backend.WEBHOOK) {
+                    env.stopWebhook();
+                } else {
+                    env.kubernetesDown();
+                }
+                env.say(
+                        backend.name
+                                + " "
+                                + backend.how
+                                + " (then "
+                                + outage.toMinutes()
+                                + " min more)");
             }
 
             @Override
             public void during(Environment env) throws InterruptedException {
                 env.sleep(outage);
-                env.restartWebhook();
-                env.say("webhook back");
+                if (backend == Backend.WEBHOOK) {
+                    env.restartWebhook();
+                } else {
+                    env.kubernetesUp();
+                }
+                env.say(backend.name + " back");
             }
 
             @Override
@@ -264,33 +307,19 @@ public final class Faults {
                     List<io.chiron.records.ScalingDecision> decisions,
                     List<io.chiron.records.ActuationResult> actuations,
                     long faultFromMs) {
-                long failed =
+                java.util.Map<io.chiron.records.ActuationStatus, Long> by =
                         actuations.stream()
-                                .filter(a -> a.getBackend().equals("http"))
-                                .filter(
-                                        a ->
-                                                a.getStatus()
-                                                        == io.chiron.records.ActuationStatus.FAILED)
-                                .count();
-                long applied =
-                        actuations.stream()
-                                .filter(a -> a.getBackend().equals("http"))
-                                .filter(
-                                        a ->
-                                                a.getStatus()
-                                                        == io.chiron.records.ActuationStatus
-                                                                .APPLIED)
-                                .count();
-                if (failed == 0) {
+                                .filter(a -> a.getBackend().equals(backend.resultBackend))
+                                .collect(
+                                        java.util.stream.Collectors.groupingBy(
+                                                io.chiron.records.ActuationResult::getStatus,
+                                                java.util.stream.Collectors.counting()));
+                if (by.getOrDefault(io.chiron.records.ActuationStatus.FAILED, 0L) == 0) {
                     return "no command met the outage (nothing FAILED): the fault was not seen; "
-                            + actuations.stream()
-                                    .collect(
-                                            java.util.stream.Collectors.groupingBy(
-                                                    a -> a.getBackend() + " " + a.getStatus(),
-                                                    java.util.stream.Collectors.counting()));
+                            + by;
                 }
-                if (applied == 0) {
-                    return "no command was delivered after the webhook came back";
+                if (by.getOrDefault(io.chiron.records.ActuationStatus.APPLIED, 0L) == 0) {
+                    return "no command was delivered after the " + backend.name + " came back";
                 }
                 return null;
             }
