@@ -278,15 +278,11 @@ public final class Campaign {
 
     /** Waits until the job has committed its first decision: it is up and reading. */
     private void awaitFirstDecision(Topics topics) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
-        String topic = topics.name(JobOptions.DECISIONS_TOPIC);
-        while (TopicReader.readAll(stack.bootstrapServers(), topic, ScalingDecision.class)
-                .isEmpty()) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the job made no decision within 2 minutes");
-            }
-            Thread.sleep(200);
-        }
+        TopicReader.awaitAny(
+                stack.bootstrapServers(),
+                topics.name(JobOptions.DECISIONS_TOPIC),
+                ScalingDecision.class,
+                Duration.ofMinutes(2));
     }
 
     /**

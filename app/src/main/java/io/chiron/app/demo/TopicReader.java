@@ -50,4 +50,27 @@ public final class TopicReader {
         }
         return records;
     }
+
+    /**
+     * Reads the topic until it holds a record, polling; for a caller that waits for a job to have
+     * written (committed) its first output.
+     *
+     * @throws IllegalStateException when nothing is there within {@code timeout}
+     */
+    public static <T extends SpecificRecord> List<T> awaitAny(
+            String bootstrapServers, String topic, Class<T> type, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<T> records = readAll(bootstrapServers, topic, type);
+            if (!records.isEmpty()) {
+                return records;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        "nothing on " + topic + " within " + timeout.toSeconds() + " s");
+            }
+            Thread.sleep(200); // polling a topic, not synchronising threads
+        }
+    }
 }

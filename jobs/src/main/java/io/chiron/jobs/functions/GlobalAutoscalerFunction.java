@@ -153,12 +153,7 @@ public final class GlobalAutoscalerFunction
             lastSignal.put(p.getModel(), p);
         }
         long[][] g = gauges(p.getModel());
-        // Running and starting, as the telemetry shows them.
-        RoleCounts observed =
-                RoleCounts.of(
-                        p.getInstancesInteractive() + p.getProvisioningInteractive(),
-                        p.getInstancesMixed() + p.getProvisioningMixed(),
-                        p.getInstancesBatch() + p.getProvisioningBatch());
+        RoleCounts observed = GlobalAutoscaler.observed(p);
         for (InstanceRole r : InstanceRole.values()) {
             g[0][r.ordinal()] = observed.get(r);
             int target = current.lastTarget(r);

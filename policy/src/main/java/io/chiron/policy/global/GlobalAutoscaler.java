@@ -232,12 +232,16 @@ public final class GlobalAutoscaler implements Serializable {
     }
 
     /** Instances per role as the telemetry shows them, or as decided while that is in flight. */
+    /** The instances per role the window shows: running and starting. */
+    public static RoleCounts observed(PoolSignal p) {
+        return RoleCounts.of(
+                p.getInstancesInteractive() + p.getProvisioningInteractive(),
+                p.getInstancesMixed() + p.getProvisioningMixed(),
+                p.getInstancesBatch() + p.getProvisioningBatch());
+    }
+
     private RoleCounts current(PoolSignal p, PoolState state, long now) {
-        RoleCounts observed =
-                RoleCounts.of(
-                        p.getInstancesInteractive() + p.getProvisioningInteractive(),
-                        p.getInstancesMixed() + p.getProvisioningMixed(),
-                        p.getInstancesBatch() + p.getProvisioningBatch());
+        RoleCounts observed = observed(p);
         for (InstanceRole r : InstanceRole.values()) {
             int last = state.lastTarget(r);
             // Asked for, not yet visible: until it can have cold-started (a pod that has no
