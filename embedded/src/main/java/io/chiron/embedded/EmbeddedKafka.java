@@ -38,11 +38,19 @@ public final class EmbeddedKafka implements AutoCloseable {
     private KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafka(Path dir, int brokerPort, KafkaConfig config, KafkaRaftServer server) {
+    private EmbeddedKafka(
+            Path dir,
+            int brokerPort,
+            KafkaConfig config,
+            KafkaRaftServer server,
+            Secure secure,
+            int securePort) {
         this.dir = dir;
         this.brokerPort = brokerPort;
         this.config = config;
         this.server = server;
+        this.secure = secure;
+        this.securePort = securePort;
     }
 
     /**
@@ -71,8 +79,8 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public record Secure(Path keyStore, String keyStorePassword, String user, String password) {}
 
-    private Secure secure;
-    private int securePort;
+    private final Secure secure;
+    private final int securePort;
 
     /** The SASL_SSL listener's address, when started with {@link #startSecure}. */
     public String secureBootstrapServers() {
@@ -100,7 +108,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             int securePort = secure == null ? 0 : freePort();
             Properties props = properties(dir, brokerPort, controllerPort, defaultPartitions);
             if (secure != null) {
-                addSecureListener(props, brokerPort, controllerPort, securePort, secure);
+                addSecureListener(props, securePort, secure);
             }
             KafkaConfig config = KafkaConfig.fromProps(props, false);
             new Formatter()
@@ -123,10 +131,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .run();
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            EmbeddedKafka kafka = new EmbeddedKafka(dir, brokerPort, config, server);
-            kafka.secure = secure;
-            kafka.securePort = securePort;
-            return kafka;
+            return new EmbeddedKafka(dir, brokerPort, config, server, secure, securePort);
         } catch (Exception e) {
             FileUtils.deleteQuietly(dir.toFile());
             throw e;
@@ -136,20 +141,12 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static Properties properties(
             Path dir, int brokerPort, int controllerPort, int defaultPartitions) {
         Properties p = new Properties();
+        String plaintext = "PLAINTEXT://" + LOOPBACK + ":" + brokerPort;
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.voters", "1@" + LOOPBACK + ":" + controllerPort);
-        p.put(
-                "listeners",
-                "PLAINTEXT://"
-                        + LOOPBACK
-                        + ":"
-                        + brokerPort
-                        + ",CONTROLLER://"
-                        + LOOPBACK
-                        + ":"
-                        + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://" + LOOPBACK + ":" + brokerPort);
+        p.put("listeners", plaintext + ",CONTROLLER://" + LOOPBACK + ":" + controllerPort);
+        p.put("advertised.listeners", plaintext);
         p.put("controller.listener.names", "CONTROLLER");
         p.put("inter.broker.listener.name", "PLAINTEXT");
         p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
@@ -175,35 +172,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private static void addSecureListener(
-            Properties p, int brokerPort, int controllerPort, int securePort, Secure secure) {
-        p.put(
-                "listeners",
-                "PLAINTEXT://"
-                        + LOOPBACK
-                        + ":"
-                        + brokerPort
-                        + ",SASL_SSL://"
-                        + LOOPBACK
-                        + ":"
-                        + securePort
-                        + ",CONTROLLER://"
-                        + LOOPBACK
-                        + ":"
-                        + controllerPort);
-        p.put(
-                "advertised.listeners",
-                "PLAINTEXT://"
-                        + LOOPBACK
-                        + ":"
-                        + brokerPort
-                        + ",SASL_SSL://"
-                        + LOOPBACK
-                        + ":"
-                        + securePort);
+    /** Adds the SASL_SSL client listener to what {@link #properties} set. */
+    private static void addSecureListener(Properties p, int securePort, Secure secure) {
+        String listener = "SASL_SSL://" + LOOPBACK + ":" + securePort;
+        p.put("listeners", p.getProperty("listeners") + "," + listener);
+        p.put("advertised.listeners", p.getProperty("advertised.listeners") + "," + listener);
         p.put(
                 "listener.security.protocol.map",
-                "PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,CONTROLLER:PLAINTEXT");
+                p.getProperty("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
         p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
         p.put(
                 "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",

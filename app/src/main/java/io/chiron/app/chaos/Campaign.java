@@ -2,6 +2,7 @@ package io.chiron.app.chaos;
 
 import io.chiron.app.demo.TopicReader;
 import io.chiron.app.replay.Recording;
+import io.chiron.app.replay.Replay;
 import io.chiron.embedded.EmbeddedStack;
 import io.chiron.jobs.ChironJob;
 import io.chiron.jobs.JobOptions;
@@ -95,8 +96,7 @@ public final class Campaign {
 
     /** Event time of the first record of the recording's second half. */
     private long secondHalfFromMs() {
-        SpecificRecord r = recording.records().get(recording.records().size() / 2);
-        return r instanceof RequestEvent e ? e.getTsMs() : ((InstanceHeartbeat) r).getTsMs();
+        return Recording.timestamp(recording.records().get(recording.records().size() / 2));
     }
 
     /** What a run left on its topics. */
@@ -121,10 +121,7 @@ public final class Campaign {
         long missing =
                 compare ? cleanDecisions.stream().filter(id -> !ids.contains(id)).count() : 0;
         long extra = compare ? ids.stream().filter(id -> !cleanDecisions.contains(id)).count() : 0;
-        String failure =
-                cleanDecisions == null
-                        ? null
-                        : fault.judge(o.decisions, o.actuations, secondHalfFromMs());
+        String failure = fault.judge(o.decisions, o.actuations, secondHalfFromMs());
         // One outcome per decision from the guard, and one per backend that applied it.
         Map<String, Long> outcomes =
                 o.actuations.stream()
@@ -424,39 +421,22 @@ public final class Campaign {
             int next = iFrom;
             for (int k = 0; k < n; k++) {
                 SpecificRecord r = good.get(from + k);
-                if (r instanceof RequestEvent e) {
-                    String key = e.getInstanceId() != null ? e.getInstanceId() : e.getModel();
-                    producer.send(
-                            new ProducerRecord<>(
-                                    requests, null, e.getTsMs(), bytes(key), REQUESTS.encode(e)),
-                            this::sent);
-                } else {
-                    InstanceHeartbeat h = (InstanceHeartbeat) r;
-                    producer.send(
-                            new ProducerRecord<>(
-                                    heartbeats,
-                                    null,
-                                    h.getTsMs(),
-                                    bytes(h.getInstanceId()),
-                                    HEARTBEATS.encode(h)),
-                            this::sent);
-                }
+                byte[] value =
+                        r instanceof RequestEvent e
+                                ? REQUESTS.encode(e)
+                                : HEARTBEATS.encode((InstanceHeartbeat) r);
+                send(
+                        r instanceof RequestEvent ? requests : heartbeats,
+                        Recording.timestamp(r),
+                        bytes(Replay.key(r)),
+                        value);
                 // Injection j goes after good record (j + 1) * n / (m + 1), so they spread.
                 while (spread && next < iTo && (long) (next - iFrom + 1) * n / (m + 1) <= k) {
-                    Fault.Injection inj = injections.get(next++);
-                    String topic = inj.topic() == Injector.Target.REQUESTS ? requests : heartbeats;
-                    producer.send(
-                            new ProducerRecord<>(
-                                    topic, null, inj.kafkaTs(), inj.key(), inj.value()),
-                            this::sent);
+                    send(injections.get(next++));
                 }
             }
             while (next < iTo) {
-                Fault.Injection inj = injections.get(next++);
-                String topic = inj.topic() == Injector.Target.REQUESTS ? requests : heartbeats;
-                producer.send(
-                        new ProducerRecord<>(topic, null, inj.kafkaTs(), inj.key(), inj.value()),
-                        this::sent);
+                send(injections.get(next++));
             }
             producer.flush();
             if (failure != null) {
@@ -465,6 +445,18 @@ public final class Campaign {
         }
 
         private volatile Exception failure;
+
+        private void send(Fault.Injection inj) {
+            send(
+                    inj.topic() == Injector.Target.REQUESTS ? requests : heartbeats,
+                    inj.kafkaTs(),
+                    inj.key(),
+                    inj.value());
+        }
+
+        private void send(String topic, long ts, byte[] key, byte[] value) {
+            producer.send(new ProducerRecord<>(topic, null, ts, key, value), this::sent);
+        }
 
         private void sent(org.apache.kafka.clients.producer.RecordMetadata m, Exception e) {
             if (e != null && failure == null) {

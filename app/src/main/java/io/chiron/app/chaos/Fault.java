@@ -1,5 +1,12 @@
 package io.chiron.app.chaos;
 
+import io.chiron.records.ActuationResult;
+import io.chiron.records.ScalingDecision;
+
+import org.apache.flink.configuration.Configuration;
+
+import org.apache.avro.specific.SpecificRecord;
+
 import java.util.List;
 
 /**
@@ -52,7 +59,7 @@ public interface Fault {
     /**
      * Whether a valid record of the second half is sent (a fault may withhold some: an agent down).
      */
-    default boolean sendsInSecondHalf(org.apache.avro.specific.SpecificRecord r) {
+    default boolean sendsInSecondHalf(SpecificRecord r) {
         return true;
     }
 
@@ -72,9 +79,7 @@ public interface Fault {
      * @param faultFromMs event time from which the fault applies
      */
     default String judge(
-            List<io.chiron.records.ScalingDecision> decisions,
-            List<io.chiron.records.ActuationResult> actuations,
-            long faultFromMs) {
+            List<ScalingDecision> decisions, List<ActuationResult> actuations, long faultFromMs) {
         return null;
     }
 
@@ -82,7 +87,7 @@ public interface Fault {
     record Backends(String webhookUrl, String kubernetesUrl, String kubernetesNamespace) {}
 
     /** Job options of the run on top of the campaign's (dry-run actuation by default). */
-    default void configure(org.apache.flink.configuration.Configuration conf, Backends backends) {}
+    default void configure(Configuration conf, Backends backends) {}
 
     /** Done before any telemetry is sent (a fault already on when the run starts). */
     default void before(Environment env) throws Exception {}

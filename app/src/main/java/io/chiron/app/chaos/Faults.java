@@ -1,13 +1,26 @@
 package io.chiron.app.chaos;
 
+import io.chiron.records.ActuationResult;
+import io.chiron.records.ActuationStatus;
+import io.chiron.records.DecisionAction;
+import io.chiron.records.InstanceHeartbeat;
+import io.chiron.records.InstanceRole;
 import io.chiron.records.RequestClass;
 import io.chiron.records.RequestEventType;
+import io.chiron.records.ScalingDecision;
+
+import org.apache.flink.configuration.Configuration;
+
+import org.apache.avro.specific.SpecificRecord;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /** The scenarios of {@code chiron chaos}, in the order they run. */
 public final class Faults {
@@ -172,8 +185,8 @@ public final class Faults {
             }
 
             @Override
-            public boolean sendsInSecondHalf(org.apache.avro.specific.SpecificRecord r) {
-                return !(r instanceof io.chiron.records.InstanceHeartbeat h)
+            public boolean sendsInSecondHalf(SpecificRecord r) {
+                return !(r instanceof InstanceHeartbeat h)
                         || Math.floorMod(h.getInstanceId().hashCode(), 2) != 0;
             }
 
@@ -184,30 +197,22 @@ public final class Faults {
 
             @Override
             public String judge(
-                    List<io.chiron.records.ScalingDecision> decisions,
-                    List<io.chiron.records.ActuationResult> actuations,
+                    List<ScalingDecision> decisions,
+                    List<ActuationResult> actuations,
                     long faultFromMs) {
-                java.util.Map<String, io.chiron.records.ScalingDecision> byId =
-                        new java.util.HashMap<>();
+                Map<String, ScalingDecision> byId = new HashMap<>();
                 decisions.forEach(d -> byId.put(d.getDecisionId(), d));
                 long applied =
                         actuations.stream()
-                                .filter(
-                                        a ->
-                                                a.getStatus()
-                                                        != io.chiron.records.ActuationStatus
-                                                                .REJECTED)
+                                .filter(a -> a.getStatus() != ActuationStatus.REJECTED)
                                 .map(a -> byId.get(a.getDecisionId()))
                                 .filter(
                                         d ->
                                                 d != null
                                                         && d.getTsMs() >= faultFromMs
                                                         && d.getAction()
-                                                                == io.chiron.records.DecisionAction
-                                                                        .SET_REPLICAS
-                                                        && d.getRole()
-                                                                != io.chiron.records.InstanceRole
-                                                                        .BATCH
+                                                                == DecisionAction.SET_REPLICAS
+                                                        && d.getRole() != InstanceRole.BATCH
                                                         && d.getTarget() < d.getPrevious())
                                 .count();
                 return applied == 0
@@ -258,7 +263,7 @@ public final class Faults {
             }
 
             @Override
-            public void configure(org.apache.flink.configuration.Configuration conf, Backends b) {
+            public void configure(Configuration conf, Backends b) {
                 conf.setString("chiron.actuator.dry-run", "false");
                 conf.setString("chiron.actuator.backend.batch-size", "KAFKA");
                 if (backend == Backend.WEBHOOK) {
@@ -304,21 +309,20 @@ public final class Faults {
 
             @Override
             public String judge(
-                    List<io.chiron.records.ScalingDecision> decisions,
-                    List<io.chiron.records.ActuationResult> actuations,
+                    List<ScalingDecision> decisions,
+                    List<ActuationResult> actuations,
                     long faultFromMs) {
-                java.util.Map<io.chiron.records.ActuationStatus, Long> by =
+                Map<ActuationStatus, Long> by =
                         actuations.stream()
                                 .filter(a -> a.getBackend().equals(backend.resultBackend))
                                 .collect(
-                                        java.util.stream.Collectors.groupingBy(
-                                                io.chiron.records.ActuationResult::getStatus,
-                                                java.util.stream.Collectors.counting()));
-                if (by.getOrDefault(io.chiron.records.ActuationStatus.FAILED, 0L) == 0) {
+                                        Collectors.groupingBy(
+                                                ActuationResult::getStatus, Collectors.counting()));
+                if (by.getOrDefault(ActuationStatus.FAILED, 0L) == 0) {
                     return "no command met the outage (nothing FAILED): the fault was not seen; "
                             + by;
                 }
-                if (by.getOrDefault(io.chiron.records.ActuationStatus.APPLIED, 0L) == 0) {
+                if (by.getOrDefault(ActuationStatus.APPLIED, 0L) == 0) {
                     return "no command was delivered after the " + backend.name + " came back";
                 }
                 return null;

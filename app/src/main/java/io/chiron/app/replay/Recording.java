@@ -52,7 +52,8 @@ public record Recording(List<SpecificRecord> records, long startEpochMs, long en
         return new Recording(records, workload.startEpochMs(), fleet.nowEpochMs());
     }
 
-    static long timestamp(SpecificRecord r) {
+    /** The event time of a recorded record. */
+    public static long timestamp(SpecificRecord r) {
         return r instanceof RequestEvent e ? e.getTsMs() : ((InstanceHeartbeat) r).getTsMs();
     }
 }

@@ -134,6 +134,17 @@ public final class Replay {
         }
     }
 
+    /**
+     * The Kafka key a fleet gives a telemetry record: the instance id (a request event not yet on
+     * an instance: its model).
+     */
+    public static String key(SpecificRecord r) {
+        if (r instanceof RequestEvent e) {
+            return e.getInstanceId() != null ? e.getInstanceId() : e.getModel();
+        }
+        return ((InstanceHeartbeat) r).getInstanceId();
+    }
+
     /** Sends the recording to the telemetry topics, keyed and timestamped as a fleet does. */
     public static void publish(String bootstrap, Recording recording) {
         Map<String, Object> config =
@@ -156,19 +167,14 @@ public final class Replay {
                                 new AvroSerializer<>(InstanceHeartbeat.class))) {
             for (SpecificRecord r : recording.records()) {
                 if (r instanceof RequestEvent e) {
-                    String key = e.getInstanceId() != null ? e.getInstanceId() : e.getModel();
                     requests.send(
                             new ProducerRecord<>(
-                                    Topic.REQUESTS.defaultName(), null, e.getTsMs(), key, e));
+                                    Topic.REQUESTS.defaultName(), null, e.getTsMs(), key(e), e));
                 } else {
                     InstanceHeartbeat h = (InstanceHeartbeat) r;
                     heartbeats.send(
                             new ProducerRecord<>(
-                                    Topic.HEARTBEATS.defaultName(),
-                                    null,
-                                    h.getTsMs(),
-                                    h.getInstanceId(),
-                                    h));
+                                    Topic.HEARTBEATS.defaultName(), null, h.getTsMs(), key(h), h));
                 }
             }
         }

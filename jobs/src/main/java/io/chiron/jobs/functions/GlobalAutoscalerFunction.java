@@ -40,11 +40,17 @@ public final class GlobalAutoscalerFunction
     private transient Counter decisions;
     private transient Histogram latency;
 
-    /** Per model: the observed instances and the target of each role, for the gauges. */
-    private transient Map<String, long[][]> fleet;
+    /** The charted models' gauges, by model. */
+    private transient Map<String, Charted> charted;
 
-    /** Per model: the last pool signal, for the gauges of queue, attainment and TTFT. */
-    private transient Map<String, PoolSignal> lastSignal;
+    /**
+     * What the gauges of one model read, written by the task, read by the metric reporter: the last
+     * pool signal (instances, queue, attainment, TTFT) and the target per role.
+     */
+    private static final class Charted {
+        volatile PoolSignal last;
+        final long[] target = new long[InstanceRole.values().length];
+    }
 
     public GlobalAutoscalerFunction(ChironConfig config, String profile, String policyName) {
         this.config = config;
@@ -71,12 +77,7 @@ public final class GlobalAutoscalerFunction
                 getRuntimeContext()
                         .getMetricGroup()
                         .histogram("decisionLatencyMs", new DescriptiveStatisticsHistogram(1_000));
-        fleet = new HashMap<>();
-        lastSignal = new java.util.concurrent.ConcurrentHashMap<>();
-    }
-
-    private PoolSignal last(String model) {
-        return lastSignal.get(model);
+        charted = new HashMap<>();
     }
 
     /** Met over completed in the last window; 1 when nothing completed (nothing was missed). */
@@ -91,45 +92,42 @@ public final class GlobalAutoscalerFunction
     static final int MAX_CHARTED_MODELS = 64;
 
     /**
-     * The gauges of one model: instances and target per role, registered on first sight; a model
-     * beyond {@link #MAX_CHARTED_MODELS} gets a scratch array and no gauges.
+     * The gauges of one model, registered on first sight with its first signal; null for a model
+     * beyond {@link #MAX_CHARTED_MODELS}.
      */
-    private long[][] gauges(String model) {
-        if (!fleet.containsKey(model) && fleet.size() >= MAX_CHARTED_MODELS) {
-            return new long[2][InstanceRole.values().length];
+    private Charted chart(PoolSignal first) {
+        String model = first.getModel();
+        Charted c = charted.get(model);
+        if (c != null || charted.size() >= MAX_CHARTED_MODELS) {
+            return c;
         }
-        return fleet.computeIfAbsent(
-                model,
-                m -> {
-                    long[][] v = new long[2][InstanceRole.values().length];
-                    MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("model", m);
-                    for (InstanceRole r : InstanceRole.values()) {
-                        int i = r.ordinal();
-                        MetricGroup role =
-                                group.addGroup("role", r.name().toLowerCase(Locale.ROOT));
-                        role.gauge("instances", (Gauge<Long>) () -> v[0][i]);
-                        role.gauge("target", (Gauge<Long>) () -> v[1][i]);
-                    }
-                    group.gauge(
-                            "queueInteractive", (Gauge<Long>) () -> last(m).getQueueInteractive());
-                    group.gauge("queueBatch", (Gauge<Long>) () -> last(m).getQueueBatch());
-                    group.gauge("ttftP95Ms", (Gauge<Double>) () -> last(m).getTtftP95Ms());
-                    group.gauge(
-                            "sloAttainmentInteractive",
-                            (Gauge<Double>)
-                                    () ->
-                                            ratio(
-                                                    last(m).getSloMetInteractive(),
-                                                    last(m).getCompletionsInteractive()));
-                    group.gauge(
-                            "sloAttainmentBatch",
-                            (Gauge<Double>)
-                                    () ->
-                                            ratio(
-                                                    last(m).getSloMetBatch(),
-                                                    last(m).getCompletionsBatch()));
-                    return v;
-                });
+        Charted v = new Charted();
+        // Before the gauges exist: the reporter never reads a model without a signal.
+        v.last = PoolSignal.newBuilder(first).build();
+        MetricGroup group = getRuntimeContext().getMetricGroup().addGroup("model", model);
+        for (InstanceRole r : InstanceRole.values()) {
+            int i = r.ordinal();
+            MetricGroup role = group.addGroup("role", r.name().toLowerCase(Locale.ROOT));
+            role.gauge(
+                    "instances",
+                    (Gauge<Long>) () -> (long) GlobalAutoscaler.observed(v.last).get(r));
+            role.gauge("target", (Gauge<Long>) () -> v.target[i]);
+        }
+        group.gauge("queueInteractive", (Gauge<Long>) () -> v.last.getQueueInteractive());
+        group.gauge("queueBatch", (Gauge<Long>) () -> v.last.getQueueBatch());
+        group.gauge("ttftP95Ms", (Gauge<Double>) () -> v.last.getTtftP95Ms());
+        group.gauge(
+                "sloAttainmentInteractive",
+                (Gauge<Double>)
+                        () ->
+                                ratio(
+                                        v.last.getSloMetInteractive(),
+                                        v.last.getCompletionsInteractive()));
+        group.gauge(
+                "sloAttainmentBatch",
+                (Gauge<Double>) () -> ratio(v.last.getSloMetBatch(), v.last.getCompletionsBatch()));
+        charted.put(model, v);
+        return v;
     }
 
     @Override
@@ -147,17 +145,15 @@ public final class GlobalAutoscalerFunction
             out.collect(d);
         }
         state.update(current);
-        if (fleet.containsKey(p.getModel()) || fleet.size() < MAX_CHARTED_MODELS) {
-            // Charted models only, so the map stays bounded; before the gauges exist, so the
-            // reporter's thread never reads a model without a signal.
-            lastSignal.put(p.getModel(), p);
-        }
-        long[][] g = gauges(p.getModel());
-        RoleCounts observed = GlobalAutoscaler.observed(p);
-        for (InstanceRole r : InstanceRole.values()) {
-            g[0][r.ordinal()] = observed.get(r);
-            int target = current.lastTarget(r);
-            g[1][r.ordinal()] = target >= 0 ? target : observed.get(r);
+        Charted c = chart(p);
+        if (c != null) {
+            // A copy: with object reuse on, the record may be refilled with the next one.
+            c.last = PoolSignal.newBuilder(p).build();
+            RoleCounts observed = GlobalAutoscaler.observed(p);
+            for (InstanceRole r : InstanceRole.values()) {
+                int target = current.lastTarget(r);
+                c.target[r.ordinal()] = target >= 0 ? target : observed.get(r);
+            }
         }
     }
 }
