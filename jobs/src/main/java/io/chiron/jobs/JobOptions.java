@@ -1,5 +1,9 @@
 package io.chiron.jobs;
 
+import io.chiron.jobs.functions.DecodeFunction;
+import io.chiron.jobs.functions.EventTimeGuard;
+import io.chiron.jobs.functions.Validation;
+import io.chiron.policy.signals.PoolBook;
 import io.chiron.records.Topic;
 
 import org.apache.flink.configuration.ConfigOption;
@@ -116,7 +120,7 @@ public final class JobOptions {
     public static final ConfigOption<Integer> MAX_STRING_LENGTH =
             ConfigOptions.key("chiron.limits.max-string-length")
                     .intType()
-                    .defaultValue(256)
+                    .defaultValue(Validation.DEFAULT_MAX_STRING_LENGTH)
                     .withDescription(
                             "Longest request id, instance id, model name or drop reason a"
                                     + " telemetry record may carry, in characters; a longer one"
@@ -125,7 +129,7 @@ public final class JobOptions {
     public static final ConfigOption<Integer> MAX_RECORD_BYTES =
             ConfigOptions.key("chiron.limits.max-record-bytes")
                     .intType()
-                    .defaultValue(16 * 1024)
+                    .defaultValue(DecodeFunction.DEFAULT_MAX_RECORD_BYTES)
                     .withDescription(
                             "Largest telemetry record value decoded, in bytes (a request event"
                                     + " is about 150); a larger one is a dead letter holding its"
@@ -134,7 +138,7 @@ public final class JobOptions {
     public static final ConfigOption<Integer> MAX_QUEUE_GROUPS =
             ConfigOptions.key("chiron.limits.max-queue-groups")
                     .intType()
-                    .defaultValue(256)
+                    .defaultValue(PoolBook.DEFAULT_MAX_GROUPS)
                     .withDescription(
                             "Most request groups a pool signal carries: beyond it the"
                                     + " latest-deadline batch groups fold into one overflow group"
@@ -144,7 +148,7 @@ public final class JobOptions {
     public static final ConfigOption<Duration> MAX_CLOCK_SKEW =
             ConfigOptions.key("chiron.time.max-skew")
                     .durationType()
-                    .defaultValue(Duration.ofMinutes(10))
+                    .defaultValue(Validation.DEFAULT_MAX_CLOCK_SKEW)
                     .withDescription(
                             "How far a record's event time may lie from its Kafka timestamp; a"
                                     + " record beyond it, or with a Kafka timestamp of 0 or less,"
@@ -153,7 +157,7 @@ public final class JobOptions {
     public static final ConfigOption<Duration> MAX_AHEAD =
             ConfigOptions.key("chiron.time.max-ahead")
                     .durationType()
-                    .defaultValue(Duration.ofMinutes(5))
+                    .defaultValue(EventTimeGuard.DEFAULT_MAX_AHEAD)
                     .withDescription(
                             "How far a record's event time may lie ahead of its source's recent"
                                     + " telemetry (the second-latest accepted) before it is a dead"
