@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             ReplayCommand.class,
             ChaosCommand.class,
+            EmulateCommand.class,
+            GatewayCommand.class,
             OptionsCommand.class,
             BenchCommand.class,
             SqlCommand.class,

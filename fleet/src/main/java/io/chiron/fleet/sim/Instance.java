@@ -151,6 +151,10 @@ final class Instance {
         return prefillInteractive.size() + prefillBatch.size() + decoding.size();
     }
 
+    long kvCapacity() {
+        return engine.kvCapacityTokens();
+    }
+
     long kvUsed() {
         return ctxBaseSum + decoding.size() * k + prefillKv;
     }
