@@ -62,6 +62,7 @@ public final class Gateway implements AutoCloseable {
         public final AtomicLong cancelled = new AtomicLong();
         public final AtomicLong capsApplied = new AtomicLong();
         public final AtomicLong heartbeats = new AtomicLong();
+        public final AtomicLong scrapeFailures = new AtomicLong();
 
         public Map<String, Long> asMap() {
             Map<String, Long> m = new LinkedHashMap<>();
@@ -135,6 +136,15 @@ public final class Gateway implements AutoCloseable {
                 () -> {
                     Backend b = core.backends.get(backendId);
                     return b == null ? -1 : b.cap;
+                });
+    }
+
+    /** Requests in flight through the gateway on a backend now. */
+    public int inFlight(String backendId) throws Exception {
+        return onLoop(
+                () -> {
+                    Backend b = core.backends.get(backendId);
+                    return b == null ? 0 : b.inFlight();
                 });
     }
 
@@ -901,6 +911,7 @@ public final class Gateway implements AutoCloseable {
 
         private void scrapeFailed(Backend b, Throwable e) {
             metrics.scrapes.labelValues("failed").inc();
+            stats.scrapeFailures.incrementAndGet();
             if (!b.stale) {
                 status.accept(b.id() + " is stale: its /metrics failed (" + e.getMessage() + ")");
             }

@@ -59,6 +59,7 @@ public record EngineSample(
         Double running = null;
         double waiting = 0;
         double kv = 0;
+        int kvSeries = 0;
         String kvName = null;
         long capacity = 0;
         double preemptions = -1;
@@ -78,7 +79,8 @@ public record EngineSample(
             } else if (VllmNames.WAITING.contains(n)) {
                 waiting += s.value();
             } else if (n.equals(kvUsageName)) {
-                kv = Math.max(kv, s.value());
+                kv += s.value(); // averaged over the engines below: data-parallel ranks are alike
+                kvSeries++;
                 kvName = n;
             } else if (VllmNames.CACHE_CONFIG.contains(n)) {
                 capacity += blocks(s);
@@ -101,7 +103,7 @@ public record EngineSample(
                 model,
                 running,
                 waiting,
-                kvName == null ? 0 : kv,
+                kvName == null ? 0 : kv / kvSeries,
                 capacity,
                 preemptions,
                 prompt,
