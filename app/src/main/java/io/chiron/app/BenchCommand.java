@@ -1,6 +1,7 @@
 package io.chiron.app;
 
 import io.chiron.app.bench.BenchResults;
+import io.chiron.app.bench.GatewayBench;
 import io.chiron.app.bench.LatencyBench;
 import io.chiron.app.bench.PipelineBench;
 import io.chiron.app.bench.ScaleBench;
@@ -43,9 +44,16 @@ final class BenchCommand implements Callable<Integer> {
     long records;
 
     @Option(
+            names = "--gateway-streams",
+            defaultValue = "1000",
+            description = "Concurrent streams of the gateway benchmark (default ${DEFAULT-VALUE}).")
+    int gatewayStreams;
+
+    @Option(
             names = "--only",
             split = ",",
-            description = "Benchmarks to run: pipeline, latency, scale, simulator (default: all).")
+            description =
+                    "Benchmarks to run: pipeline, latency, scale, simulator, gateway (default: all).")
     List<String> only;
 
     @Option(
@@ -92,7 +100,8 @@ final class BenchCommand implements Callable<Integer> {
     /** Median generator lag up to which a latency run counts as a steady load. */
     private static final double STEADY_LAG_MS = 100;
 
-    private static final List<String> ALL = List.of("pipeline", "latency", "scale", "simulator");
+    private static final List<String> ALL =
+            List.of("pipeline", "latency", "scale", "simulator", "gateway");
 
     private final PrintStream console = System.out;
 
@@ -122,6 +131,9 @@ final class BenchCommand implements Callable<Integer> {
         if (run.contains("simulator")) {
             results.addAll(simulator());
         }
+        if (run.contains("gateway")) {
+            results.add(gateway());
+        }
         var report =
                 new BenchResults.Report(
                         BenchResults.Machine.current(), results, (System.nanoTime() - t0) / 1e9);
@@ -134,6 +146,34 @@ final class BenchCommand implements Callable<Integer> {
             console.printf("bench: %s%n", file);
         }
         return 0;
+    }
+
+    private BenchResults.Gateway gateway() throws Exception {
+        console.printf(
+                "gateway: TTFT and requests/s through the gateway against the same emulated"
+                        + " instances reached straight (%d streams at once)%n",
+                gatewayStreams);
+        var g = GatewayBench.run(4, gatewayStreams, 3, line -> console.println("  " + line));
+        var r =
+                new BenchResults.Gateway(
+                        g.instances(),
+                        g.concurrentStreams(),
+                        g.gateway().streams(),
+                        g.direct().ttftP50Ms(),
+                        g.direct().ttftP99Ms(),
+                        g.gateway().ttftP50Ms(),
+                        g.gateway().ttftP99Ms(),
+                        g.gateway().ttftP50Ms() - g.direct().ttftP50Ms(),
+                        g.gateway().ttftP99Ms() - g.direct().ttftP99Ms(),
+                        g.direct().requestsPerS(),
+                        g.gateway().requestsPerS(),
+                        g.gateway().requestsPerS() / g.direct().requestsPerS(),
+                        g.direct().failures() + g.gateway().failures());
+        console.printf(
+                "  added TTFT p50 %.2f ms, p99 %.2f ms (targets < 1 and < 5); requests/s through"
+                        + " the gateway %.2f of straight (target >= 0.8); %d failures%n",
+                r.addedTtftP50Ms(), r.addedTtftP99Ms(), r.requestsPerSRatio(), r.failures());
+        return r;
     }
 
     private void validate(List<String> run) {

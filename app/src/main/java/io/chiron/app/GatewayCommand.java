@@ -91,6 +91,13 @@ final class GatewayCommand implements Callable<Integer> {
     Map<String, String> tenants = new LinkedHashMap<>();
 
     @Option(
+            names = "--tenant-file",
+            description =
+                    "API keys to classes from a .properties file (KEY=interactive|batch), e.g. a"
+                            + " mounted Secret; keys are never printed.")
+    Path tenantFile;
+
+    @Option(
             names = "--max-queued",
             defaultValue = "10000",
             description =
@@ -135,7 +142,26 @@ final class GatewayCommand implements Callable<Integer> {
                     "give --backends or --discovery-url: the gateway needs instances to route to");
         }
         Map<String, RequestClass> classes = new LinkedHashMap<>();
-        tenants.forEach((k, v) -> classes.put(k, requestClass(v, "--tenant " + k)));
+        if (tenantFile != null) {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = java.nio.file.Files.newBufferedReader(tenantFile)) {
+                p.load(in);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException(
+                        "--tenant-file: cannot read " + tenantFile + ": " + e.getMessage());
+            }
+            p.stringPropertyNames()
+                    .forEach(
+                            k ->
+                                    classes.put(
+                                            k,
+                                            requestClass(
+                                                    p.getProperty(k),
+                                                    "--tenant-file "
+                                                            + tenantFile
+                                                            + ": a key's class")));
+        }
+        tenants.forEach((k, v) -> classes.put(k, requestClass(v, "--tenant (a key's class)")));
         Map<String, String> client =
                 kafkaProperties == null ? Map.of() : KafkaClientProperties.load(kafkaProperties);
         if (bootstrapServers != null) {

@@ -246,4 +246,55 @@ class DeploymentFilesITCase {
         int ns = args.indexOf("--chiron.actuator.kubernetes.namespace");
         assertThat(args.get(ns + 1)).isEqualTo(role.at("/metadata/namespace").asText());
     }
+
+    private static List<JsonNode> documents(Path file) throws IOException {
+        List<JsonNode> docs = new ArrayList<>();
+        try (var parser = YAML.getFactory().createParser(file.toFile())) {
+            YAML.readValues(parser, JsonNode.class).forEachRemaining(docs::add);
+        }
+        return docs;
+    }
+
+    private static List<String> args(JsonNode workload) {
+        List<String> out = new ArrayList<>();
+        workload.at("/spec/template/spec/containers/0/args").forEach(a -> out.add(a.asText()));
+        return out;
+    }
+
+    @Test
+    void theGatewayManifestIsAValidCommandLineInFrontOfTheVllmPods() throws IOException {
+        Path k8s = DOCKER.resolve("kubernetes");
+        JsonNode gateway =
+                documents(k8s.resolve("gateway.yaml")).stream()
+                        .filter(d -> d.get("kind").asText().equals("Deployment"))
+                        .findFirst()
+                        .orElseThrow();
+        List<String> gatewayArgs = args(gateway);
+        // Every argument is one the gateway command knows (picocli parses them as the pod would).
+        picocli.CommandLine cli = new picocli.CommandLine(new GatewayCommand());
+        cli.parseArgs(gatewayArgs.subList(1, gatewayArgs.size()).toArray(String[]::new));
+        assertThat(gatewayArgs.get(0)).isEqualTo("gateway");
+        GatewayCommand parsed = cli.getCommand();
+        List<JsonNode> vllm =
+                documents(k8s.resolve("vllm.yaml")).stream()
+                        .filter(d -> d.get("kind").asText().equals("StatefulSet"))
+                        .toList();
+        assertThat(vllm).isNotEmpty();
+        for (JsonNode set : vllm) {
+            List<String> a = args(set);
+            String role = set.at("/metadata/labels").get("chiron.io/role").asText();
+            // The cap's ceiling at the gateway is vLLM's own --max-num-seqs.
+            assertThat(a).contains("--max-num-seqs=" + parsed.maxNumSeqs);
+            // Batch work goes to mixed instances with a priority, which vLLM refuses without it.
+            if (role.equals("mixed")) {
+                assertThat(a).contains("--scheduling-policy=priority");
+            }
+            // Every pod of the set is a backend of the gateway, under its role.
+            String name = set.at("/metadata/name").asText();
+            for (int i = 0; i < set.at("/spec/replicas").asInt(); i++) {
+                String pod = role + "@http://" + name + "-" + i + "." + name + ".chiron.svc:8000";
+                assertThat(parsed.backends).contains(pod);
+            }
+        }
+    }
 }

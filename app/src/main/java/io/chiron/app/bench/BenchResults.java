@@ -16,7 +16,7 @@ public final class BenchResults {
 
     /** One benchmark's figures; {@code benchmark} names which. */
     @JsonPropertyOrder({"benchmark"})
-    public sealed interface Result permits Pipeline, Latency, Scale, Simulator {
+    public sealed interface Result permits Pipeline, Latency, Scale, Simulator, Gateway {
         @JsonProperty("benchmark")
         String benchmark();
     }
@@ -93,6 +93,33 @@ public final class BenchResults {
         @Override
         public String benchmark() {
             return "simulator";
+        }
+    }
+
+    /**
+     * The gateway against the same emulated instances reached straight: TTFT percentiles of streams
+     * at a concurrency, the added latency (differences of the percentiles), and requests/s of
+     * one-token completions with their ratio.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Gateway(
+            int instances,
+            int concurrentStreams,
+            long streams,
+            double directTtftP50Ms,
+            double directTtftP99Ms,
+            double gatewayTtftP50Ms,
+            double gatewayTtftP99Ms,
+            double addedTtftP50Ms,
+            double addedTtftP99Ms,
+            double directRequestsPerS,
+            double gatewayRequestsPerS,
+            double requestsPerSRatio,
+            long failures)
+            implements Result {
+        @Override
+        public String benchmark() {
+            return "gateway";
         }
     }
 

@@ -1,0 +1,242 @@
+package io.chiron.app.bench;
+
+import io.chiron.embedded.EmbeddedKafka;
+import io.chiron.emulator.Emulator;
+import io.chiron.gateway.BackendSpec;
+import io.chiron.gateway.Gateway;
+import io.chiron.gateway.GatewayConfig;
+import io.chiron.records.InstanceRole;
+import io.chiron.records.Topic;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * The gateway's cost, measured in one run against the same emulated instances reached straight:
+ * TTFT of streamed completions at a number of concurrent streams (the gateway's added latency is
+ * the difference of the percentiles), and requests per second of short non-streamed completions.
+ * Rounds alternate straight and through the gateway, so that a drift of the machine hits both. The
+ * gateway runs as deployed, with its telemetry to an embedded broker.
+ */
+public final class GatewayBench {
+    /** Figures of one path: TTFT percentiles of the streams, requests/s of the short ones. */
+    public record Path(
+            double ttftP50Ms, double ttftP99Ms, long streams, double requestsPerS, long failures) {}
+
+    public record Result(int instances, int concurrentStreams, Path direct, Path gateway) {}
+
+    private GatewayBench() {}
+
+    public static Result run(int instances, int concurrency, int rounds, Consumer<String> progress)
+            throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(1)) {
+            kafka.createTopics(
+                    Map.of(
+                            Topic.REQUESTS.defaultName(),
+                            1,
+                            Topic.HEARTBEATS.defaultName(),
+                            1,
+                            Topic.COMMANDS.defaultName(),
+                            1));
+            int base = 18_900;
+            List<InstanceRole> roles = Collections.nCopies(instances, InstanceRole.MIXED);
+            try (Emulator emulator =
+                    Emulator.start(Emulator.Options.defaults(), roles, base, 0, s -> {})) {
+                List<BackendSpec> specs = new ArrayList<>();
+                for (int i = 0; i < instances; i++) {
+                    specs.add(BackendSpec.parse("mixed@http://127.0.0.1:" + (base + i), 256));
+                }
+                GatewayConfig c =
+                        GatewayConfig.defaults()
+                                .with("127.0.0.1", 0, specs, null, kafka.bootstrapServers())
+                                .withQueue(100_000, java.time.Duration.ofSeconds(60));
+                try (Gateway gateway = Gateway.start(c, s -> {})) {
+                    Vertx vertx = Vertx.vertx();
+                    try {
+                        HttpClient client =
+                                vertx.createHttpClient(
+                                        new HttpClientOptions()
+                                                .setKeepAlive(true)
+                                                .setConnectTimeout(5000),
+                                        new PoolOptions()
+                                                .setHttp1MaxSize(4 * concurrency)
+                                                .setMaxWaitQueueSize(-1));
+                        List<Integer> straight = new ArrayList<>();
+                        for (int i = 0; i < instances; i++) {
+                            straight.add(base + i);
+                        }
+                        List<Integer> through = List.of(gateway.port());
+                        // warm-up: connections, JIT
+                        streams(client, straight, concurrency, concurrency);
+                        streams(client, through, concurrency, concurrency);
+                        List<Double> dTtft = new ArrayList<>();
+                        List<Double> gTtft = new ArrayList<>();
+                        double dRps = 0;
+                        double gRps = 0;
+                        long dFail = 0;
+                        long gFail = 0;
+                        for (int r = 1; r <= rounds; r++) {
+                            Run d = streams(client, straight, concurrency, 3 * concurrency);
+                            Run g = streams(client, through, concurrency, 3 * concurrency);
+                            dTtft.addAll(d.ttfts);
+                            gTtft.addAll(g.ttfts);
+                            dFail += d.failures;
+                            gFail += g.failures;
+                            Run ds = shortOnes(client, straight, 256, 10_000);
+                            Run gs = shortOnes(client, through, 256, 10_000);
+                            dRps += ds.perSecond / rounds;
+                            gRps += gs.perSecond / rounds;
+                            dFail += ds.failures;
+                            gFail += gs.failures;
+                            progress.accept(
+                                    String.format(
+                                            java.util.Locale.ROOT,
+                                            "round %d/%d: TTFT p50 %.1f / %.1f ms, p99 %.1f / %.1f ms (straight / gateway, %d streams at once); short completions %,.0f / %,.0f requests/s",
+                                            r,
+                                            rounds,
+                                            pct(d.ttfts, 50),
+                                            pct(g.ttfts, 50),
+                                            pct(d.ttfts, 99),
+                                            pct(g.ttfts, 99),
+                                            concurrency,
+                                            ds.perSecond,
+                                            gs.perSecond));
+                        }
+                        return new Result(
+                                instances,
+                                concurrency,
+                                new Path(pct(dTtft, 50), pct(dTtft, 99), dTtft.size(), dRps, dFail),
+                                new Path(
+                                        pct(gTtft, 50), pct(gTtft, 99), gTtft.size(), gRps, gFail));
+                    } finally {
+                        vertx.close()
+                                .toCompletionStage()
+                                .toCompletableFuture()
+                                .get(10, TimeUnit.SECONDS);
+                    }
+                }
+            }
+        }
+    }
+
+    private record Run(List<Double> ttfts, double perSecond, long failures) {}
+
+    static double pct(List<Double> values, double p) {
+        if (values.isEmpty()) {
+            return Double.NaN;
+        }
+        double[] v = values.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(v);
+        int i = (int) Math.ceil(p / 100 * v.length) - 1;
+        return v[Math.max(0, Math.min(v.length - 1, i))];
+    }
+
+    /** {@code total} streamed completions, {@code concurrency} at a time; TTFT of each. */
+    private static Run streams(HttpClient client, List<Integer> ports, int concurrency, int total)
+            throws Exception {
+        String body =
+                "{\"model\":\"llama3-8b\",\"prompt\":\"the quick brown fox jumps over the lazy dog\",\"max_tokens\":16,\"stream\":true}";
+        return drive(client, ports, concurrency, total, body, true);
+    }
+
+    /** {@code total} one-token non-streamed completions, {@code concurrency} at a time. */
+    private static Run shortOnes(HttpClient client, List<Integer> ports, int concurrency, int total)
+            throws Exception {
+        String body = "{\"model\":\"llama3-8b\",\"prompt\":\"hello\",\"max_tokens\":1}";
+        return drive(client, ports, concurrency, total, body, false);
+    }
+
+    private static Run drive(
+            HttpClient client,
+            List<Integer> ports,
+            int concurrency,
+            int total,
+            String body,
+            boolean stream)
+            throws Exception {
+        List<Double> ttfts = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger failures = new AtomicInteger();
+        Buffer payload = Buffer.buffer(body);
+        Promise<Void> all = Promise.promise();
+        AtomicInteger done = new AtomicInteger();
+        long t0 = System.nanoTime();
+        Runnable[] one = new Runnable[1];
+        one[0] =
+                () -> {
+                    int n = next.getAndIncrement();
+                    if (n >= total) {
+                        return;
+                    }
+                    int port = ports.get(n % ports.size());
+                    long start = System.nanoTime();
+                    long[] first = {-1};
+                    Future<Void> f =
+                            client.request(
+                                            new RequestOptions()
+                                                    .setMethod(HttpMethod.POST)
+                                                    .setHost("127.0.0.1")
+                                                    .setPort(port)
+                                                    .setURI("/v1/completions")
+                                                    .putHeader("content-type", "application/json"))
+                                    .compose(req -> req.send(payload))
+                                    .compose(
+                                            resp -> {
+                                                if (resp.statusCode() != 200) {
+                                                    return resp.body()
+                                                            .compose(
+                                                                    b ->
+                                                                            Future.failedFuture(
+                                                                                    "HTTP "
+                                                                                            + resp
+                                                                                                    .statusCode()));
+                                                }
+                                                Promise<Void> end = Promise.promise();
+                                                resp.handler(
+                                                        chunk -> {
+                                                            if (first[0] < 0) {
+                                                                first[0] = System.nanoTime();
+                                                            }
+                                                        });
+                                                resp.endHandler(v -> end.tryComplete());
+                                                resp.exceptionHandler(end::tryFail);
+                                                return end.future();
+                                            });
+                    f.onComplete(
+                            ar -> {
+                                if (ar.failed()) {
+                                    failures.incrementAndGet();
+                                } else if (stream && first[0] > 0) {
+                                    ttfts.add((first[0] - start) / 1e6);
+                                }
+                                if (done.incrementAndGet() == total) {
+                                    all.tryComplete();
+                                } else {
+                                    one[0].run();
+                                }
+                            });
+                };
+        for (int i = 0; i < Math.min(concurrency, total); i++) {
+            one[0].run();
+        }
+        all.future().toCompletionStage().toCompletableFuture().get(10, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new Run(ttfts, total / seconds, failures.get());
+    }
+}
