@@ -172,7 +172,7 @@ final class BenchCommand implements Callable<Integer> {
         console.printf(
                 "  added TTFT p50 %.2f ms, p99 %.2f ms (targets < 1 and < 5); requests/s through"
                         + " the gateway %.2f of straight (target >= 0.8); %d failures%n",
-                r.addedTtftP50Ms(), r.addedTtftP99Ms(), r.requestsPerSRatio(), r.failures());
+                r.addedTtftP50Ms(), r.addedTtftP99Ms(), r.requestsPerSecondRatio(), r.failures());
         return r;
     }
 

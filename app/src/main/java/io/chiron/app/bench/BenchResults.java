@@ -112,9 +112,9 @@ public final class BenchResults {
             double gatewayTtftP99Ms,
             double addedTtftP50Ms,
             double addedTtftP99Ms,
-            double directRequestsPerS,
-            double gatewayRequestsPerS,
-            double requestsPerSRatio,
+            double directRequestsPerSecond,
+            double gatewayRequestsPerSecond,
+            double requestsPerSecondRatio,
             long failures)
             implements Result {
         @Override
