@@ -2,6 +2,7 @@ package io.chiron.app;
 
 import io.chiron.app.demo.Demo;
 import io.chiron.app.demo.DemoOptions;
+import io.chiron.app.demo.HttpDemo;
 import io.chiron.app.report.Format;
 import io.chiron.fleet.report.PolicyResult;
 import io.chiron.fleet.run.Simulation;
@@ -109,9 +110,44 @@ final class DemoCommand implements Callable<Integer> {
             description = "Show Kafka's and Flink's own logging (quiet by default).")
     boolean verbose;
 
+    @Option(
+            names = "--http",
+            description =
+                    "The loop over real HTTP, in real time: a load generator replays the trace as"
+                            + " OpenAI streamed completions to the gateway, in front of emulated"
+                            + " vLLM instances; the gateway sends the telemetry, caps each instance"
+                            + " at the job's batch size, and the actuator scales the emulator"
+                            + " through its webhook. Defaults then: 5 minutes, x2 rate, 200 batch"
+                            + " requests with a 4-minute deadline.")
+    boolean http;
+
+    @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    private boolean given(String option) {
+        return spec != null && spec.commandLine().getParseResult().hasMatchedOption(option);
+    }
+
     @Override
     public Integer call() throws Exception {
         Logging.configure(verbose);
+        if (http) {
+            if (!given("--minutes")) {
+                minutes = 5;
+            }
+            if (!given("--rate-multiplier")) {
+                rateMultiplier = 2;
+            }
+            if (!given("--batch-bulk")) {
+                batchBulk = 200;
+            }
+            if (!given("--batch-deadline-minutes")) {
+                batchDeadlineMinutes = 4;
+            }
+            if (!given("--out")) {
+                out = Path.of("chiron-out", "demo-http");
+            }
+            return httpDemo(options(), System.out);
+        }
         DemoOptions options = options();
         PrintStream console = System.out;
         console.printf(
@@ -210,6 +246,69 @@ final class DemoCommand implements Callable<Integer> {
                 Duration.ofMillis((long) (batchDeadlineMinutes * 60_000)),
                 dryRun,
                 out);
+    }
+
+    private int httpDemo(DemoOptions options, PrintStream console) throws Exception {
+        console.printf(
+                "Chiron demo over HTTP: %s trace as the %s scenario at x%s its rate for %s minutes"
+                        + " of real time.%n",
+                trace, options.scenario(), Format.number(rateMultiplier), Format.number(minutes));
+        console.printf(
+                "Emulated vLLM instances %s (H100, Llama-3-8B profile, %d s cold start) behind the"
+                        + " gateway. Starting Kafka and Flink in-process...%n%n",
+                options.initialInstances(), new SimConfig().coldStart.toSeconds());
+        HttpDemo.Result r;
+        try (ConsoleProgress progress =
+                new ConsoleProgress("arrivals", options.simulated().toSeconds(), " s", console)) {
+            r = HttpDemo.run(options, progress::update, line -> {});
+        }
+        console.println();
+        console.println("Closed loop over HTTP");
+        Format.row(console, "wall time", String.format("%.1f s", r.wallSeconds()));
+        Format.row(
+                console,
+                "decisions",
+                String.format(
+                        "%d batch-size, %d replica",
+                        r.decisions(DecisionAction.SET_BATCH_SIZE),
+                        r.decisions(DecisionAction.SET_REPLICAS)));
+        Format.row(
+                console,
+                "actuations",
+                String.format(
+                        "%d applied, %d rejected by the guard",
+                        r.actuations(ActuationStatus.APPLIED),
+                        r.actuations(ActuationStatus.REJECTED)));
+        Format.row(
+                console,
+                "gateway",
+                String.format(
+                        "%,d requests: %,d ok, %,d failed, %,d rejected, %,d expired; %,d caps"
+                                + " applied, %,d heartbeats",
+                        r.gateway().get("arrived"),
+                        r.gateway().get("ok"),
+                        r.gateway().get("failed"),
+                        r.gateway().get("rejected"),
+                        r.gateway().get("expired"),
+                        r.gateway().get("caps_applied"),
+                        r.gateway().get("heartbeats")));
+        Format.row(console, "instances at most", String.valueOf(r.peakInstances()));
+        console.println();
+        Results.printPolicy(console, "chiron", r.chiron());
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("trace", trace);
+        json.put("scenario", options.scenario().cliName());
+        json.put("seed", options.seed());
+        json.put("simulated_seconds", r.arrivalSeconds()); // real time: one emulated second each
+        json.put("horizon_seconds", r.arrivalSeconds());
+        json.put("wall_seconds", r.wallSeconds());
+        json.put("policies", Map.of("chiron", r.chiron().toJson()));
+        json.put("gateway", r.gateway());
+        Path file = Summaries.write(options.out(), json);
+        Path decisions = Summaries.writeDecisions(options.out(), r.decisions());
+        console.printf(
+                "%nsummary: %s%nevery decision with its reason and inputs: %s%n", file, decisions);
+        return 0;
     }
 
     static Map<String, Object> summary(Demo.Result r) {

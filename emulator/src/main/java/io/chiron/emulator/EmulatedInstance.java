@@ -70,6 +70,12 @@ final class EmulatedInstance extends AbstractVerticle {
         return e == null ? 0 : e.running() + e.waiting();
     }
 
+    /** Preemptions of its engine so far (read on any thread: approximate while it runs). */
+    long preemptions() {
+        EmulatedEngine e = engine;
+        return e == null ? 0 : e.preemptions();
+    }
+
     /** The most requests it ever ran at once. */
     int runningHighWater() {
         return highWater;

@@ -99,6 +99,8 @@ public final class Emulator implements AutoCloseable {
     private int nextPort;
     private HttpServer control;
     private long reaper = -1;
+    private final java.util.concurrent.atomic.AtomicLong retiredPreemptions =
+            new java.util.concurrent.atomic.AtomicLong();
 
     private Emulator(Vertx vertx, Options o, int basePort, Consumer<String> status) {
         this.vertx = vertx;
@@ -268,6 +270,7 @@ public final class Emulator implements AutoCloseable {
                     && System.nanoTime() - m.drainingSince > TimeUnit.SECONDS.toNanos(2)) {
                 m.state = State.STOPPED;
                 members.remove(m);
+                retiredPreemptions.addAndGet(m.verticle.preemptions());
                 vertx.undeploy(m.deployment);
                 status.accept(m.id + " drained and stopped");
             }
@@ -342,6 +345,18 @@ public final class Emulator implements AutoCloseable {
         }
         String done = scale(role, value);
         EmulatedInstance.json(ctx.response(), 200, new JsonObject().put("applied", done));
+    }
+
+    /** Preemptions of every instance's engine so far, those stopped included. */
+    public long preemptions() {
+        long n = retiredPreemptions.get();
+        for (Member m : members) {
+            EmulatedInstance v = m.verticle;
+            if (v != null) {
+                n += v.preemptions();
+            }
+        }
+        return n;
     }
 
     /** Port of the control endpoint, or 0 without one. */
