@@ -3,10 +3,13 @@ package io.chiron.app;
 import io.chiron.gateway.BackendSpec;
 import io.chiron.gateway.Gateway;
 import io.chiron.gateway.GatewayConfig;
+import io.chiron.gateway.KubernetesDiscovery;
 import io.chiron.kafka.KafkaClientProperties;
 import io.chiron.kafka.KafkaReachability;
 import io.chiron.records.RequestClass;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,6 +61,21 @@ final class GatewayCommand implements Callable<Integer> {
             description =
                     "A URL that lists instances as JSON (chiron emulate's GET /instances), polled each second.")
     URI discovery;
+
+    @Option(
+            names = "--kubernetes-service",
+            split = ",",
+            description =
+                    "Services whose EndpointSlices are the instances (watched); each pod's role"
+                            + " from its label chiron.io/role. The gateway also sets each pod's"
+                            + " controller.kubernetes.io/pod-deletion-cost from its load.")
+    List<String> kubernetesServices = new ArrayList<>();
+
+    @Option(
+            names = "--kubernetes-namespace",
+            description =
+                    "Namespace of those Services (default: the client's, e.g. the pod's own).")
+    String kubernetesNamespace;
 
     @Option(
             names = "--bootstrap-servers",
@@ -196,7 +214,13 @@ final class GatewayCommand implements Callable<Integer> {
                         d.batchPriority(),
                         maxNumSeqs);
         CountDownLatch stop = new CountDownLatch(1);
-        try (Gateway g = Gateway.start(c, System.out::println)) {
+        KubernetesDiscovery k8s = null;
+        if (!kubernetesServices.isEmpty()) {
+            KubernetesClient kube = new KubernetesClientBuilder().build();
+            String ns = kubernetesNamespace != null ? kubernetesNamespace : kube.getNamespace();
+            k8s = new KubernetesDiscovery(kube, ns == null ? "default" : ns, kubernetesServices);
+        }
+        try (Gateway g = Gateway.start(c, System.out::println, k8s)) {
             Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
             System.out.println(
                     bootstrapServers == null

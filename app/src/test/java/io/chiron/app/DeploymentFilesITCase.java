@@ -275,26 +275,50 @@ class DeploymentFilesITCase {
         cli.parseArgs(gatewayArgs.subList(1, gatewayArgs.size()).toArray(String[]::new));
         assertThat(gatewayArgs.get(0)).isEqualTo("gateway");
         GatewayCommand parsed = cli.getCommand();
+        List<JsonNode> docs = documents(k8s.resolve("vllm.yaml"));
         List<JsonNode> vllm =
-                documents(k8s.resolve("vllm.yaml")).stream()
-                        .filter(d -> d.get("kind").asText().equals("StatefulSet"))
-                        .toList();
-        assertThat(vllm).isNotEmpty();
-        for (JsonNode set : vllm) {
-            List<String> a = args(set);
-            String role = set.at("/metadata/labels").get("chiron.io/role").asText();
+                docs.stream().filter(d -> d.get("kind").asText().equals("Deployment")).toList();
+        assertThat(vllm).hasSize(3);
+        for (JsonNode deployment : vllm) {
+            List<String> a = args(deployment);
+            String role =
+                    deployment.at("/spec/template/metadata/labels").get("chiron.io/role").asText();
+            // The actuator scales <model>-<role>; the gateway routes by the pods' role label.
+            assertThat(deployment.at("/metadata/name").asText()).isEqualTo("llama3-8b-" + role);
             // The cap's ceiling at the gateway is vLLM's own --max-num-seqs.
             assertThat(a).contains("--max-num-seqs=" + parsed.maxNumSeqs);
             // Batch work goes to mixed instances with a priority, which vLLM refuses without it.
             if (role.equals("mixed")) {
                 assertThat(a).contains("--scheduling-policy=priority");
             }
-            // Every pod of the set is a backend of the gateway, under its role.
-            String name = set.at("/metadata/name").asText();
-            for (int i = 0; i < set.at("/spec/replicas").asInt(); i++) {
-                String pod = role + "@http://" + name + "-" + i + "." + name + ".chiron.svc:8000";
-                assertThat(parsed.backends).contains(pod);
-            }
+            // A removed pod finishes its requests before it stops.
+            assertThat(
+                            deployment
+                                    .at("/spec/template/spec/containers/0/lifecycle/preStop")
+                                    .isMissingNode())
+                    .isFalse();
+            // The Service selecting this role's pods is one the gateway watches.
+            JsonNode service =
+                    docs.stream()
+                            .filter(d -> d.get("kind").asText().equals("Service"))
+                            .filter(
+                                    d ->
+                                            role.equals(
+                                                    d.at("/spec/selector")
+                                                            .path("chiron.io/role")
+                                                            .asText()))
+                            .findFirst()
+                            .orElseThrow();
+            assertThat(parsed.kubernetesServices).contains(service.at("/metadata/name").asText());
         }
+        // The gateway's account may watch the slices and annotate the pods, nothing more.
+        JsonNode role =
+                documents(k8s.resolve("gateway.yaml")).stream()
+                        .filter(d -> d.get("kind").asText().equals("Role"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(role.get("rules").toString())
+                .contains("endpointslices", "watch", "pods", "patch")
+                .doesNotContain("delete", "create");
     }
 }

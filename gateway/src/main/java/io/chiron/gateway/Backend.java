@@ -26,6 +26,9 @@ final class Backend {
     final long discoveredMs;
     String model;
 
+    /** The pod-deletion cost last set on its pod (Kubernetes discovery), or null. */
+    Integer deletionCost;
+
     Backend(BackendSpec spec, long nowMs) {
         this.spec = spec;
         this.role = spec.role();

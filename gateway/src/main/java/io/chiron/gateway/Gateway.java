@@ -32,7 +32,9 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -92,6 +94,13 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts the gateway and returns once it listens. */
     public static Gateway start(GatewayConfig config, Consumer<String> status) throws Exception {
+        return start(config, status, null);
+    }
+
+    /** Starts the gateway with its instances (also) from Kubernetes EndpointSlices. */
+    public static Gateway start(
+            GatewayConfig config, Consumer<String> status, KubernetesDiscovery kubernetes)
+            throws Exception {
         Vertx vertx = Vertx.vertx();
         Telemetry telemetry = null;
         CommandListener commands = null;
@@ -99,7 +108,7 @@ public final class Gateway implements AutoCloseable {
             if (config.bootstrapServers() != null) {
                 telemetry = new Telemetry(config);
             }
-            Core core = new Core(config, telemetry, status);
+            Core core = new Core(config, telemetry, status, kubernetes);
             vertx.deployVerticle(core)
                     .toCompletionStage()
                     .toCompletableFuture()
@@ -148,6 +157,15 @@ public final class Gateway implements AutoCloseable {
                 });
     }
 
+    /** Whether a backend drains now (no new requests). */
+    public boolean draining(String backendId) throws Exception {
+        return onLoop(
+                () -> {
+                    Backend b = core.backends.get(backendId);
+                    return b != null && b.draining;
+                });
+    }
+
     /** Whether a backend is stale now (its scrape failed). */
     public boolean stale(String backendId) throws Exception {
         return onLoop(
@@ -179,6 +197,9 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (core.kubernetes != null) {
+            core.kubernetes.close();
+        }
         if (commands != null) {
             commands.close();
         }
@@ -206,8 +227,15 @@ public final class Gateway implements AutoCloseable {
         HttpClient client;
         long seq;
 
-        Core(GatewayConfig config, Telemetry telemetry, Consumer<String> status) {
+        final KubernetesDiscovery kubernetes;
+
+        Core(
+                GatewayConfig config,
+                Telemetry telemetry,
+                Consumer<String> status,
+                KubernetesDiscovery kubernetes) {
             this.config = config;
+            this.kubernetes = kubernetes;
             this.telemetry = telemetry;
             this.status = status;
             this.queue = new GlobalQueue(config.maxQueued());
@@ -232,6 +260,10 @@ public final class Gateway implements AutoCloseable {
             vertx.setPeriodic(100, t -> expire());
             if (config.discovery() != null) {
                 vertx.setPeriodic(0, 1000, t -> discover());
+            }
+            if (kubernetes != null) {
+                kubernetes.start(members -> context.runOnContext(v -> apply(members)));
+                vertx.setPeriodic(5000, t -> deletionCosts());
             }
             vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(8192))
                     .requestHandler(this::handle)
@@ -796,6 +828,7 @@ public final class Gateway implements AutoCloseable {
                     .onFailure(e -> {});
         }
 
+        /** The emulator's (or any) JSON list: {"instances": [{id, url, role, state}]}. */
         private void listed(Buffer body) {
             JsonArray list;
             try {
@@ -806,8 +839,7 @@ public final class Gateway implements AutoCloseable {
             if (list == null) {
                 return;
             }
-            java.util.Set<String> present = new java.util.HashSet<>();
-            long now = System.currentTimeMillis();
+            List<KubernetesDiscovery.Member> members = new ArrayList<>();
             for (Object o : list) {
                 if (!(o instanceof JsonObject i)) {
                     continue;
@@ -817,37 +849,59 @@ public final class Gateway implements AutoCloseable {
                 if (id == null || state.equals("PROVISIONING") || state.equals("STOPPED")) {
                     continue;
                 }
-                present.add(id);
-                Backend b = backends.get(id);
+                InstanceRole role;
+                try {
+                    role = InstanceRole.valueOf(i.getString("role", "MIXED"));
+                } catch (IllegalArgumentException e) {
+                    role = InstanceRole.MIXED;
+                }
+                try {
+                    members.add(
+                            new KubernetesDiscovery.Member(
+                                    id,
+                                    URI.create(i.getString("url")),
+                                    role,
+                                    state.equals("DRAINING")));
+                } catch (RuntimeException e) {
+                    // an entry without a usable url: skipped
+                }
+            }
+            apply(members);
+        }
+
+        /**
+         * The whole set of discovered instances now: new ones are scraped and used, draining ones
+         * get no new requests, gone ones (once nothing is in flight on them) a last STOPPED
+         * heartbeat.
+         */
+        private void apply(List<KubernetesDiscovery.Member> members) {
+            java.util.Set<String> present = new java.util.HashSet<>();
+            long now = System.currentTimeMillis();
+            for (KubernetesDiscovery.Member m : members) {
+                present.add(m.pod());
+                Backend b = backends.get(m.pod());
                 if (b == null) {
-                    InstanceRole role;
-                    try {
-                        role = InstanceRole.valueOf(i.getString("role", "MIXED"));
-                    } catch (IllegalArgumentException e) {
-                        role = InstanceRole.MIXED;
-                    }
                     b =
                             new Backend(
                                     new BackendSpec(
-                                            id,
-                                            URI.create(i.getString("url")),
-                                            role,
-                                            config.maxNumSeqs()),
+                                            m.pod(), m.url(), m.role(), config.maxNumSeqs()),
                                     now);
-                    backends.put(id, b);
+                    backends.put(m.pod(), b);
                     status.accept(
                             "discovered "
-                                    + id
+                                    + m.pod()
                                     + " ("
-                                    + role.name().toLowerCase(Locale.ROOT)
+                                    + m.role().name().toLowerCase(Locale.ROOT)
                                     + ") at "
-                                    + b.spec.url());
+                                    + m.url());
                     scrape(b);
                 }
-                b.draining = state.equals("DRAINING");
+                b.draining = m.draining();
             }
-            for (Backend b : java.util.List.copyOf(backends.values())) {
-                if (!present.contains(b.id()) && b.inFlight() == 0) {
+            for (Backend b : List.copyOf(backends.values())) {
+                if (!present.contains(b.id())
+                        && b.inFlight() == 0
+                        && !config.backends().contains(b.spec)) {
                     backends.remove(b.id());
                     status.accept(b.id() + " is gone");
                     if (b.last != null) {
@@ -856,6 +910,36 @@ public final class Gateway implements AutoCloseable {
                 }
             }
             pump();
+        }
+
+        /**
+         * Each discovered pod's deletion cost from its load (its requests in flight, in powers of
+         * two so that the API server sees few writes): a ReplicaSet scaling in removes the idlest.
+         */
+        private void deletionCosts() {
+            for (Backend b : backends.values()) {
+                int cost = b.inFlight() == 0 ? 0 : Integer.highestOneBit(b.inFlight());
+                if (b.deletionCost != null && b.deletionCost == cost) {
+                    continue;
+                }
+                b.deletionCost = cost;
+                String pod = b.id();
+                vertx.executeBlocking(
+                                () -> {
+                                    kubernetes.setDeletionCost(pod, cost);
+                                    return null;
+                                },
+                                false)
+                        .onFailure(
+                                e -> {
+                                    b.deletionCost = null; // try again next time
+                                    status.accept(
+                                            "cannot set the deletion cost of "
+                                                    + pod
+                                                    + ": "
+                                                    + e.getMessage());
+                                });
+            }
         }
 
         private void scrapeAll() {
