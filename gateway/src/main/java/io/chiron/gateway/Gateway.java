@@ -376,7 +376,17 @@ public final class Gateway implements AutoCloseable {
             }
             Pending p =
                     new Pending(
-                            id, ++seq, cls, model, path, body, now, arrivalNanos, deadline, req);
+                            id,
+                            ++seq,
+                            cls,
+                            model,
+                            path,
+                            body,
+                            now,
+                            arrivalNanos,
+                            deadline,
+                            raw.length(),
+                            req);
             stats.arrived.incrementAndGet();
             send(event(RequestEventType.ARRIVED, p, null).build());
             if (!queue.offer(p)) {
@@ -646,44 +656,56 @@ public final class Gateway implements AutoCloseable {
                     });
         }
 
-        /** Passes one event on, timing tokens and reading (and, unless asked for, hiding) usage. */
+        /**
+         * Passes one event on, timing tokens and reading (and, unless asked for, hiding) usage. A
+         * token chunk is recognised by a non-empty {@code "text"} or {@code "content"} without
+         * parsing it; only a chunk that carries {@code "usage"} is parsed.
+         */
         private void forward(Pending p, HttpServerResponse out, String event) {
             if (p.done) {
                 return;
             }
             String data = SseTap.data(event);
             if (data != null) {
-                JsonObject chunk;
-                try {
-                    chunk = new JsonObject(data);
-                } catch (RuntimeException e) {
-                    chunk = null;
-                }
-                if (chunk != null) {
-                    JsonObject usage = chunk.getJsonObject("usage");
-                    JsonArray choices = chunk.getJsonArray("choices");
-                    if (usage != null) {
-                        p.usagePrompt = usage.getInteger("prompt_tokens");
-                        p.usageCompletion = usage.getInteger("completion_tokens");
+                if (data.contains("\"usage\"")) {
+                    JsonObject chunk;
+                    try {
+                        chunk = new JsonObject(data);
+                    } catch (RuntimeException e) {
+                        chunk = null;
                     }
-                    if (choices != null
-                            && !choices.isEmpty()
-                            && carriesToken(choices.getJsonObject(0))) {
-                        long t = System.nanoTime();
-                        if (p.firstTokenNanos < 0) {
-                            p.firstTokenNanos = t;
+                    if (chunk != null) {
+                        JsonObject usage = chunk.getJsonObject("usage");
+                        JsonArray choices = chunk.getJsonArray("choices");
+                        if (usage != null) {
+                            p.usagePrompt = usage.getInteger("prompt_tokens");
+                            p.usageCompletion = usage.getInteger("completion_tokens");
                         }
-                        p.lastTokenNanos = t;
-                        p.tokens++;
+                        if (choices != null
+                                && !choices.isEmpty()
+                                && carriesToken(choices.getJsonObject(0))) {
+                            token(p);
+                        }
+                        if (usage != null
+                                && (choices == null || choices.isEmpty())
+                                && !p.clientWantsUsage) {
+                            return; // the usage chunk the gateway asked for, not the client
+                        }
                     }
-                    if (usage != null
-                            && (choices == null || choices.isEmpty())
-                            && !p.clientWantsUsage) {
-                        return; // the usage chunk the gateway asked for, not the client
-                    }
+                } else if (SseTap.carriesToken(data)) {
+                    token(p);
                 }
             }
             out.write(event);
+        }
+
+        private static void token(Pending p) {
+            long t = System.nanoTime();
+            if (p.firstTokenNanos < 0) {
+                p.firstTokenNanos = t;
+            }
+            p.lastTokenNanos = t;
+            p.tokens++;
         }
 
         private static boolean carriesToken(JsonObject choice) {

@@ -42,6 +42,7 @@ final class Pending {
             long arrivalMs,
             long arrivalNanos,
             Long deadlineMs,
+            int bodyBytes,
             HttpServerRequest client) {
         this.id = id;
         this.seq = seq;
@@ -55,7 +56,8 @@ final class Pending {
         this.arrivalMs = arrivalMs;
         this.arrivalNanos = arrivalNanos;
         this.deadlineMs = deadlineMs;
-        this.promptTokensEstimate = Math.max(1, body.encode().length() / 4);
+        // Until the instance's usage says: about four bytes of prompt per token.
+        this.promptTokensEstimate = Math.max(1, bodyBytes / 4);
         this.client = client;
     }
 

@@ -40,6 +40,27 @@ final class SseTap {
         }
     }
 
+    private static final String TEXT = "\"text\":\"";
+    private static final String CONTENT = "\"content\":\"";
+
+    /**
+     * Whether a chunk's JSON carries a token: a non-empty {@code "text"} (completions) or {@code
+     * "content"} (chat) string. A scan, not a parse: this runs for every token.
+     */
+    static boolean carriesToken(String json) {
+        return nonEmptyString(json, TEXT) || nonEmptyString(json, CONTENT);
+    }
+
+    private static boolean nonEmptyString(String json, String key) {
+        for (int k = json.indexOf(key); k >= 0; k = json.indexOf(key, k + 1)) {
+            int v = k + key.length();
+            if (v < json.length() && json.charAt(v) != '"') {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** What is left without its blank line (the stream ended mid-event). */
     String rest() {
         return pending.toString();
@@ -47,6 +68,11 @@ final class SseTap {
 
     /** The JSON of a {@code data:} event, or null for other events and {@code [DONE]}. */
     static String data(String event) {
+        // The common case, one data line: no split.
+        if (event.startsWith("data: ") && event.indexOf('\n') == event.length() - 2) {
+            String d = event.substring(6, event.length() - 2).strip();
+            return d.isEmpty() || d.equals("[DONE]") ? null : d;
+        }
         StringBuilder data = new StringBuilder();
         for (String line : event.split("\n")) {
             if (line.startsWith("data:")) {

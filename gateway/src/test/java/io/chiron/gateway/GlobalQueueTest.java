@@ -16,7 +16,17 @@ class GlobalQueueTest {
     private static Pending p(RequestClass c, Long deadline) {
         seq++;
         return new Pending(
-                "r" + seq, seq, c, "m", "/v1/completions", new JsonObject(), 0, 0, deadline, null);
+                "r" + seq,
+                seq,
+                c,
+                "m",
+                "/v1/completions",
+                new JsonObject(),
+                0,
+                0,
+                deadline,
+                0,
+                null);
     }
 
     @Test
