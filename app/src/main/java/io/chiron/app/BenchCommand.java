@@ -168,7 +168,8 @@ final class BenchCommand implements Callable<Integer> {
                         g.direct().requestsPerS(),
                         g.gateway().requestsPerS(),
                         g.gateway().requestsPerS() / g.direct().requestsPerS(),
-                        g.direct().failures() + g.gateway().failures());
+                        g.direct().failures() + g.gateway().failures(),
+                        g.stageMeanMs());
         console.printf(
                 "  added TTFT p50 %.2f ms, p99 %.2f ms (targets < 1 and < 5); requests/s through"
                         + " the gateway %.2f of straight (target >= 0.8); %d failures%n",

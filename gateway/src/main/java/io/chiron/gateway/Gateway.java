@@ -515,6 +515,7 @@ public final class Gateway implements AutoCloseable {
             p.backend = b;
             p.attempts++;
             p.startedMs = System.currentTimeMillis();
+            p.dispatchedNanos = System.nanoTime();
             b.started(p.requestClass);
             send(event(RequestEventType.STARTED, p, b).build());
             JsonObject body = p.body.copy();
@@ -548,6 +549,7 @@ public final class Gateway implements AutoCloseable {
                 return;
             }
             p.cancelUpstream = up::reset;
+            p.sentNanos = System.nanoTime();
             up.send(body.toBuffer())
                     .onSuccess(resp -> respond(p, b, resp))
                     .onFailure(e -> unreachable(p, b, e));
@@ -589,6 +591,7 @@ public final class Gateway implements AutoCloseable {
         }
 
         private void respond(Pending p, Backend b, HttpClientResponse resp) {
+            p.headersNanos = System.nanoTime();
             HttpServerResponse out = p.client.response();
             if (p.done) {
                 resp.request().reset();
@@ -783,6 +786,7 @@ public final class Gateway implements AutoCloseable {
                 Long ttft = p.ttftMs();
                 if (ttft != null) {
                     metrics.ttft.labelValues(cls).observe(ttft / 1000.0);
+                    metrics.stage(p);
                 }
                 send(
                         event(RequestEventType.FINISHED, p, b)

@@ -19,6 +19,7 @@ final class GatewayMetrics {
     final Counter requests;
     final Counter scrapes;
     final Histogram ttft;
+    final Histogram stages;
 
     GatewayMetrics(GlobalQueue queue, Supplier<Collection<Backend>> backends, Telemetry telemetry) {
         requests =
@@ -41,6 +42,20 @@ final class GatewayMetrics {
                         .classicOnly()
                         .classicUpperBounds(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 2.5, 5, 10, 30, 60)
                         .labelNames("class")
+                        .register(registry);
+        stages =
+                Histogram.builder()
+                        .name("chiron_gateway_stage_seconds")
+                        .help(
+                                "Where a request's time to first token goes at the gateway: queue"
+                                        + " (arrival to dispatch), connect (dispatch to the request"
+                                        + " sent upstream), headers (sent to the instance's response"
+                                        + " headers), first_token (headers to the first token).")
+                        .classicOnly()
+                        .classicUpperBounds(
+                                0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                0.5, 1, 2.5, 10)
+                        .labelNames("stage")
                         .register(registry);
         GaugeWithCallback.builder()
                 .name("chiron_gateway_queued")
@@ -92,6 +107,21 @@ final class GatewayMetrics {
                     .callback(cb -> cb.call(telemetry.failed.get()))
                     .register(registry);
         }
+    }
+
+    /** The stages of a finished request's first token (only those it went through). */
+    void stage(Pending p) {
+        if (p.dispatchedNanos < 0
+                || p.sentNanos < 0
+                || p.headersNanos < 0
+                || p.firstTokenNanos < 0) {
+            return;
+        }
+        stages.labelValues("queue").observe((p.dispatchedNanos - p.arrivalNanos) / 1e9);
+        stages.labelValues("connect").observe((p.sentNanos - p.dispatchedNanos) / 1e9);
+        stages.labelValues("headers").observe((p.headersNanos - p.sentNanos) / 1e9);
+        stages.labelValues("first_token")
+                .observe(Math.max(0, p.firstTokenNanos - p.headersNanos) / 1e9);
     }
 
     String contentType() {

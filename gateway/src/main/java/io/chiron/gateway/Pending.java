@@ -23,6 +23,9 @@ final class Pending {
 
     Backend backend;
     long startedMs;
+    long dispatchedNanos = -1;
+    long sentNanos = -1;
+    long headersNanos = -1;
     long firstTokenNanos = -1;
     long lastTokenNanos = -1;
     int tokens;

@@ -115,7 +115,8 @@ public final class BenchResults {
             double directRequestsPerSecond,
             double gatewayRequestsPerSecond,
             double requestsPerSecondRatio,
-            long failures)
+            long failures,
+            Map<String, Double> gatewayStageMeanMs)
             implements Result {
         @Override
         public String benchmark() {

@@ -39,7 +39,16 @@ public final class GatewayBench {
     public record Path(
             double ttftP50Ms, double ttftP99Ms, long streams, double requestsPerS, long failures) {}
 
-    public record Result(int instances, int concurrentStreams, Path direct, Path gateway) {}
+    /**
+     * @param stageMeanMs where the gateway's streams spent their time to first token, mean ms per
+     *     stage over the measured rounds (from its own {@code chiron_gateway_stage_seconds})
+     */
+    public record Result(
+            int instances,
+            int concurrentStreams,
+            Path direct,
+            Path gateway,
+            Map<String, Double> stageMeanMs) {}
 
     private GatewayBench() {}
 
@@ -93,6 +102,7 @@ public final class GatewayBench {
                             shortOnes(client, through, 256, 10_000);
                         }
                         progress.accept("warmed up: 3 rounds of each path, not counted");
+                        Map<String, double[]> stagesBefore = stages(client, gateway.port());
                         List<Double> dTtft = new ArrayList<>();
                         List<Double> gTtft = new ArrayList<>();
                         double dRps = 0;
@@ -126,12 +136,28 @@ public final class GatewayBench {
                                             ds.perSecond,
                                             gs.perSecond));
                         }
+                        Map<String, double[]> stagesAfter = stages(client, gateway.port());
+                        Map<String, Double> stageMeans = new java.util.LinkedHashMap<>();
+                        for (String stage : List.of("queue", "connect", "headers", "first_token")) {
+                            double[] a = stagesAfter.getOrDefault(stage, new double[2]);
+                            double[] b = stagesBefore.getOrDefault(stage, new double[2]);
+                            double n = a[1] - b[1];
+                            stageMeans.put(stage, n <= 0 ? Double.NaN : (a[0] - b[0]) / n * 1000);
+                        }
+                        progress.accept(
+                                String.format(
+                                        java.util.Locale.ROOT,
+                                        "at the gateway, mean ms to first token per stage: queue %.2f, connect %.2f, headers %.2f, first token %.2f",
+                                        stageMeans.get("queue"),
+                                        stageMeans.get("connect"),
+                                        stageMeans.get("headers"),
+                                        stageMeans.get("first_token")));
                         return new Result(
                                 instances,
                                 concurrency,
                                 new Path(pct(dTtft, 50), pct(dTtft, 99), dTtft.size(), dRps, dFail),
-                                new Path(
-                                        pct(gTtft, 50), pct(gTtft, 99), gTtft.size(), gRps, gFail));
+                                new Path(pct(gTtft, 50), pct(gTtft, 99), gTtft.size(), gRps, gFail),
+                                stageMeans);
                     } finally {
                         vertx.close()
                                 .toCompletionStage()
@@ -163,6 +189,31 @@ public final class GatewayBench {
             }
         }
         throw new java.io.IOException("no " + n + " free ports in a row");
+    }
+
+    /** Sum and count of each stage of the gateway's stage histogram, scraped from its /metrics. */
+    private static Map<String, double[]> stages(HttpClient client, int port) throws Exception {
+        String text =
+                client.request(HttpMethod.GET, port, "127.0.0.1", "/metrics")
+                        .compose(r -> r.send().compose(resp -> resp.body()))
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(10, TimeUnit.SECONDS)
+                        .toString();
+        Map<String, double[]> out = new java.util.HashMap<>();
+        for (var sample : io.chiron.gateway.vllm.PrometheusText.parse(text).samples()) {
+            String stage = sample.label("stage");
+            if (stage == null) {
+                continue;
+            }
+            double[] v = out.computeIfAbsent(stage, k -> new double[2]);
+            if (sample.name().equals("chiron_gateway_stage_seconds_sum")) {
+                v[0] = sample.value();
+            } else if (sample.name().equals("chiron_gateway_stage_seconds_count")) {
+                v[1] = sample.value();
+            }
+        }
+        return out;
     }
 
     private record Run(List<Double> ttfts, double perSecond, long failures) {}
