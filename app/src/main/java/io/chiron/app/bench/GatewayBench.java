@@ -103,6 +103,8 @@ public final class GatewayBench {
                         }
                         progress.accept("warmed up: 3 rounds of each path, not counted");
                         Map<String, double[]> stagesBefore = stages(client, gateway.port());
+                        double[] engineStraight = new double[2];
+                        double[] engineThrough = new double[2];
                         List<Double> dTtft = new ArrayList<>();
                         List<Double> gTtft = new ArrayList<>();
                         double dRps = 0;
@@ -110,8 +112,15 @@ public final class GatewayBench {
                         long dFail = 0;
                         long gFail = 0;
                         for (int r = 1; r <= rounds; r++) {
+                            double[] e0 = engineTtft(client, straight);
                             Run d = streams(client, straight, concurrency, 3 * concurrency);
+                            double[] e1 = engineTtft(client, straight);
                             Run g = streams(client, through, concurrency, 3 * concurrency);
+                            double[] e2 = engineTtft(client, straight);
+                            engineStraight[0] += e1[0] - e0[0];
+                            engineStraight[1] += e1[1] - e0[1];
+                            engineThrough[0] += e2[0] - e1[0];
+                            engineThrough[1] += e2[1] - e1[1];
                             dTtft.addAll(d.ttfts);
                             gTtft.addAll(g.ttfts);
                             dFail += d.failures;
@@ -152,6 +161,18 @@ public final class GatewayBench {
                                         stageMeans.get("connect"),
                                         stageMeans.get("headers"),
                                         stageMeans.get("first_token")));
+                        stageMeans.put(
+                                "engine_ttft_straight",
+                                engineStraight[0] / engineStraight[1] * 1000);
+                        stageMeans.put(
+                                "engine_ttft_through_gateway",
+                                engineThrough[0] / engineThrough[1] * 1000);
+                        progress.accept(
+                                String.format(
+                                        java.util.Locale.ROOT,
+                                        "the instances' own TTFT (vllm:time_to_first_token_seconds), mean: straight %.1f ms, through the gateway %.1f ms",
+                                        stageMeans.get("engine_ttft_straight"),
+                                        stageMeans.get("engine_ttft_through_gateway")));
                         return new Result(
                                 instances,
                                 concurrency,
@@ -189,6 +210,28 @@ public final class GatewayBench {
             }
         }
         throw new java.io.IOException("no " + n + " free ports in a row");
+    }
+
+    /** Sum and count of the instances' TTFT histograms, summed over the instances. */
+    private static double[] engineTtft(HttpClient client, List<Integer> ports) throws Exception {
+        double[] out = new double[2];
+        for (int port : ports) {
+            String text =
+                    client.request(HttpMethod.GET, port, "127.0.0.1", "/metrics")
+                            .compose(r -> r.send().compose(resp -> resp.body()))
+                            .toCompletionStage()
+                            .toCompletableFuture()
+                            .get(10, TimeUnit.SECONDS)
+                            .toString();
+            for (var sample : io.chiron.gateway.vllm.PrometheusText.parse(text).samples()) {
+                if (sample.name().equals("vllm:time_to_first_token_seconds_sum")) {
+                    out[0] += sample.value();
+                } else if (sample.name().equals("vllm:time_to_first_token_seconds_count")) {
+                    out[1] += sample.value();
+                }
+            }
+        }
+        return out;
     }
 
     /** Sum and count of each stage of the gateway's stage histogram, scraped from its /metrics. */
