@@ -1,0 +1,103 @@
+package io.chiron.gateway;
+
+import io.chiron.emulator.Emulator;
+import io.chiron.records.InstanceRole;
+
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The queue's bounds and scale from zero: a full queue answers 429, a request no instance took in
+ * time 503, both with Retry-After; a request for a pool without instances waits until one starts.
+ */
+class GatewayLimitsITCase {
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(Gateway g) {
+        return http.sendAsync(
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + g.port() + "/v1/completions"))
+                        .header("content-type", "application/json")
+                        .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                        "{\"prompt\":\"a b\",\"max_tokens\":2}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @FunctionalInterface
+    interface Check {
+        boolean ok() throws Exception;
+    }
+
+    private static void awaitUntil(Check c, String what) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!c.ok()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void aFullQueueIs429AWaitTooLong503AndAPoolFromZeroIsServedOnceAnInstanceStarts()
+            throws Exception {
+        int control = freePort();
+        Emulator.Options o = Emulator.Options.defaults().withColdStart(Duration.ofMillis(300));
+        // No instance at all: the pool is at zero.
+        try (Emulator e = Emulator.start(o, List.of(), freePort(), control, s -> {})) {
+            URI list = URI.create("http://127.0.0.1:" + control + "/instances");
+            GatewayConfig tight =
+                    GatewayConfig.defaults()
+                            .with("127.0.0.1", 0, List.of(), list, null)
+                            .withQueue(2, Duration.ofSeconds(1));
+            try (Gateway g = Gateway.start(tight, s -> {})) {
+                var first = send(g);
+                var second = send(g);
+                awaitUntil(() -> g.stats().arrived.get() == 2, "two queued");
+                HttpResponse<String> third = send(g).get(10, TimeUnit.SECONDS);
+                assertThat(third.statusCode()).isEqualTo(429);
+                assertThat(third.headers().firstValue("retry-after")).contains("1");
+                // Nothing takes the two within --max-wait (1 s): 503, retry in 5 s.
+                for (var r : List.of(first, second)) {
+                    HttpResponse<String> answer = r.get(10, TimeUnit.SECONDS);
+                    assertThat(answer.statusCode()).isEqualTo(503);
+                    assertThat(answer.headers().firstValue("retry-after")).contains("5");
+                    assertThat(answer.body()).contains("no instance took it within 1 s");
+                }
+                assertThat(g.stats().expired.get()).isEqualTo(2);
+                assertThat(g.stats().rejected.get()).isEqualTo(1);
+            }
+            GatewayConfig patient =
+                    GatewayConfig.defaults().with("127.0.0.1", 0, List.of(), list, null);
+            try (Gateway g = Gateway.start(patient, s -> {})) {
+                var waiting = send(g);
+                awaitUntil(() -> g.stats().arrived.get() == 1, "queued");
+                assertThat(waiting).isNotDone();
+                // What the actuator would do: the first instance of the pool.
+                e.scale(InstanceRole.MIXED, 1);
+                HttpResponse<String> served = waiting.get(30, TimeUnit.SECONDS);
+                assertThat(served.statusCode()).isEqualTo(200);
+                assertThat(served.body()).contains("\" t0 t1\"");
+            }
+        }
+    }
+}
