@@ -139,29 +139,4 @@ public record GatewayConfig(
                 batchPriority,
                 maxNumSeqs);
     }
-
-    public GatewayConfig withClasses(RequestClass defaultClass, Map<String, RequestClass> tenants) {
-        return new GatewayConfig(
-                host,
-                port,
-                backends,
-                discovery,
-                bootstrapServers,
-                kafkaProperties,
-                requestsTopic,
-                heartbeatsTopic,
-                commandsTopic,
-                model,
-                defaultClass,
-                tenants,
-                batchDeadline,
-                ttftSloMs,
-                interactiveItlSloMs,
-                batchItlSloMs,
-                maxQueued,
-                maxWait,
-                scrapeInterval,
-                batchPriority,
-                maxNumSeqs);
-    }
 }

@@ -29,7 +29,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,7 +68,7 @@ class GatewayITCase {
         kafka = EmbeddedKafka.start(1);
         kafka.createTopics(
                 Map.of("chiron.requests", 1, "chiron.heartbeats", 1, "chiron.commands", 1));
-        int base = freePortRange(3);
+        int base = Await.freePortRange(3);
         emulator =
                 Emulator.start(
                         Emulator.Options.defaults(),
@@ -95,7 +94,7 @@ class GatewayITCase {
                         .apiKey("test")
                         .maxRetries(0)
                         .build();
-        awaitUntil(
+        Await.until(
                 () ->
                         !gateway.stale(interactiveId)
                                 && !gateway.stale(mixedId)
@@ -113,46 +112,6 @@ class GatewayITCase {
         }
         if (kafka != null) {
             kafka.close();
-        }
-    }
-
-    private static int freePortRange(int n) throws Exception {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            int p;
-            try (ServerSocket s = new ServerSocket(0)) {
-                p = s.getLocalPort();
-            }
-            if (p + n > 65535) {
-                continue;
-            }
-            boolean free = true;
-            for (int i = 1; i < n && free; i++) {
-                try (ServerSocket s = new ServerSocket(p + i)) {
-                    free = true;
-                } catch (java.io.IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no free port range of " + n);
-    }
-
-    @FunctionalInterface
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    /** Polls a condition (no fixed sleep stands in for synchronisation). */
-    private static void awaitUntil(Check c, String what) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!c.ok()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
         }
     }
 
@@ -293,7 +252,7 @@ class GatewayITCase {
     void admissionCapsFromChironCommandsHoldAtTheInstance() throws Exception {
         sendCap(interactiveId, 2);
         sendCap(mixedId, 1);
-        awaitUntil(
+        Await.until(
                 () -> gateway.cap(interactiveId) == 2 && gateway.cap(mixedId) == 1, "caps applied");
         ExecutorService pool = Executors.newFixedThreadPool(8);
         try {
@@ -315,7 +274,7 @@ class GatewayITCase {
                 .isLessThanOrEqualTo(1);
         sendCap(interactiveId, 256);
         sendCap(mixedId, 256);
-        awaitUntil(
+        Await.until(
                 () -> gateway.cap(interactiveId) == 256 && gateway.cap(mixedId) == 256,
                 "caps restored");
     }
@@ -324,18 +283,18 @@ class GatewayITCase {
     void batchGoesToBatchInstancesAndLeavesTheQueueEarliestDeadlineFirst() throws Exception {
         sendCap(batchId, 1);
         sendCap(mixedId, 1);
-        awaitUntil(() -> gateway.cap(batchId) == 1 && gateway.cap(mixedId) == 1, "caps applied");
+        Await.until(() -> gateway.cap(batchId) == 1 && gateway.cap(mixedId) == 1, "caps applied");
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {
             // Two long batch requests fill the batch instance and then the mixed one...
             CompletableFuture<Object[]> a =
                     CompletableFuture.supplyAsync(
                             () -> stream(chat("edf-fill-a", 300, "batch", 3600L)), pool);
-            awaitUntil(() -> gateway.inFlight(batchId) == 1, "edf-fill-a started");
+            Await.until(() -> gateway.inFlight(batchId) == 1, "edf-fill-a started");
             CompletableFuture<Object[]> b =
                     CompletableFuture.supplyAsync(
                             () -> stream(chat("edf-fill-b", 300, "batch", 3600L)), pool);
-            awaitUntil(
+            Await.until(
                     () -> gateway.inFlight(mixedId) == 1,
                     "edf-fill-b started"); // overflow to MIXED
             // ...so that four more wait, arriving latest deadline first.
@@ -344,7 +303,7 @@ class GatewayITCase {
                 ChatCompletionCreateParams p = chat("edf-" + deadline, 5, "batch", deadline);
                 waiting.add(CompletableFuture.supplyAsync(() -> stream(p), pool));
                 long before = gateway.stats().arrived.get();
-                awaitUntil(
+                Await.until(
                         () -> gateway.stats().arrived.get() > before,
                         "edf-" + deadline + " arrived");
             }
@@ -375,7 +334,7 @@ class GatewayITCase {
         assertThat(all.get("edf-fill-b/STARTED").getInstanceId().toString()).isEqualTo(mixedId);
         sendCap(batchId, 256);
         sendCap(mixedId, 256);
-        awaitUntil(
+        Await.until(
                 () -> gateway.cap(batchId) == 256 && gateway.cap(mixedId) == 256, "caps restored");
     }
 
@@ -440,7 +399,7 @@ class GatewayITCase {
 
     @Test
     void aBackendKilledMidStreamFailsTheRequestAndGoesStale() throws Exception {
-        int port = freePortRange(1);
+        int port = Await.freePortRange(1);
         Emulator doomed =
                 Emulator.start(
                         Emulator.Options.defaults(),
@@ -458,7 +417,7 @@ class GatewayITCase {
                                 null,
                                 kafka.bootstrapServers());
         try (Gateway g = Gateway.start(c, s -> {})) {
-            awaitUntil(() -> g.stats().heartbeats.get() >= 1, "a first heartbeat (two scrapes)");
+            Await.until(() -> g.stats().heartbeats.get() >= 1, "a first heartbeat (two scrapes)");
             OpenAIClient client =
                     OpenAIOkHttpClient.builder()
                             .baseUrl("http://127.0.0.1:" + g.port() + "/v1")
@@ -490,11 +449,11 @@ class GatewayITCase {
                             })
                     .isInstanceOf(RuntimeException.class);
             assertThat(got).hasSizeBetween(5, 1999); // a broken stream, not a short clean one
-            awaitUntil(() -> g.stats().failed.get() == 1, "the request counted as failed");
-            awaitUntil(() -> g.stale(id), "the instance stale");
+            Await.until(() -> g.stats().failed.get() == 1, "the request counted as failed");
+            Await.until(() -> g.stale(id), "the instance stale");
             long staleAt = System.currentTimeMillis();
             long failures = g.stats().scrapeFailures.get();
-            awaitUntil(
+            Await.until(
                     () -> g.stats().scrapeFailures.get() >= failures + 2,
                     "two more failed scrapes");
             List<RequestEvent> ev =

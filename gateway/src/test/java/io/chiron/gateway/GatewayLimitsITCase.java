@@ -5,7 +5,6 @@ import io.chiron.records.InstanceRole;
 
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,12 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class GatewayLimitsITCase {
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private CompletableFuture<HttpResponse<String>> send(Gateway g) {
         return http.sendAsync(
                 HttpRequest.newBuilder(
@@ -42,28 +35,13 @@ class GatewayLimitsITCase {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    @FunctionalInterface
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    private static void awaitUntil(Check c, String what) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!c.ok()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     void aFullQueueIs429AWaitTooLong503AndAPoolFromZeroIsServedOnceAnInstanceStarts()
             throws Exception {
-        int control = freePort();
+        int control = Await.freePort();
         Emulator.Options o = Emulator.Options.defaults().withColdStart(Duration.ofMillis(300));
         // No instance at all: the pool is at zero.
-        try (Emulator e = Emulator.start(o, List.of(), freePort(), control, s -> {})) {
+        try (Emulator e = Emulator.start(o, List.of(), Await.freePort(), control, s -> {})) {
             URI list = URI.create("http://127.0.0.1:" + control + "/instances");
             GatewayConfig tight =
                     GatewayConfig.defaults()
@@ -72,7 +50,7 @@ class GatewayLimitsITCase {
             try (Gateway g = Gateway.start(tight, s -> {})) {
                 var first = send(g);
                 var second = send(g);
-                awaitUntil(() -> g.stats().arrived.get() == 2, "two queued");
+                Await.until(() -> g.stats().arrived.get() == 2, "two queued");
                 HttpResponse<String> third = send(g).get(10, TimeUnit.SECONDS);
                 assertThat(third.statusCode()).isEqualTo(429);
                 assertThat(third.headers().firstValue("retry-after")).contains("1");
@@ -90,7 +68,7 @@ class GatewayLimitsITCase {
                     GatewayConfig.defaults().with("127.0.0.1", 0, List.of(), list, null);
             try (Gateway g = Gateway.start(patient, s -> {})) {
                 var waiting = send(g);
-                awaitUntil(() -> g.stats().arrived.get() == 1, "queued");
+                Await.until(() -> g.stats().arrived.get() == 1, "queued");
                 assertThat(waiting).isNotDone();
                 // What the actuator would do: the first instance of the pool.
                 e.scale(InstanceRole.MIXED, 1);

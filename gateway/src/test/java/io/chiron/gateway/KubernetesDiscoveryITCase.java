@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -80,31 +79,10 @@ class KubernetesDiscoveryITCase {
                 : p.getMetadata().getAnnotations().get(KubernetesDiscovery.DELETION_COST);
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    @FunctionalInterface
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    private static void awaitUntil(Check c, String what) throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!c.ok()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
-
     @Test
     void podsOfTheServiceAreInstancesTerminatingOnesDrainAndTheIdlestCostsLeast() throws Exception {
-        int a = freePort();
-        int b = freePort();
+        int a = Await.freePort();
+        int b = Await.freePort();
         try (Emulator ea =
                         Emulator.start(
                                 Emulator.Options.defaults(),
@@ -139,12 +117,12 @@ class KubernetesDiscoveryITCase {
                     .v1()
                     .endpointSlices()
                     .inNamespace(NS)
-                    .resource(slice("vllm-c", "vllm-c", freePort(), false, false))
+                    .resource(slice("vllm-c", "vllm-c", Await.freePort(), false, false))
                     .create();
             KubernetesDiscovery k8s = new KubernetesDiscovery(client, NS, List.of("vllm"));
             GatewayConfig c = GatewayConfig.defaults().with("127.0.0.1", 0, List.of(), null, null);
             try (Gateway g = Gateway.start(c, s -> {}, k8s)) {
-                awaitUntil(
+                Await.until(
                         () -> !g.stale("vllm-a") && !g.stale("vllm-b"),
                         "both pods discovered and scraped");
                 assertThat(g.cap("vllm-c")).isEqualTo(-1); // unknown to the gateway
@@ -164,9 +142,9 @@ class KubernetesDiscoveryITCase {
                                 .build();
                 CompletableFuture<HttpResponse<String>> longOne =
                         http.sendAsync(req, HttpResponse.BodyHandlers.ofString());
-                awaitUntil(() -> g.inFlight("vllm-a") == 1, "the stream on vllm-a");
+                Await.until(() -> g.inFlight("vllm-a") == 1, "the stream on vllm-a");
                 // 1 in flight → cost 1; idle → 0: the ReplicaSet would remove vllm-b first.
-                awaitUntil(
+                Await.until(
                         () -> "1".equals(cost("vllm-a")) && "0".equals(cost("vllm-b")),
                         "deletion costs set");
 
@@ -177,7 +155,7 @@ class KubernetesDiscoveryITCase {
                         .inNamespace(NS)
                         .resource(slice("vllm-a", "vllm-a", a, false, true))
                         .update();
-                awaitUntil(() -> g.draining("vllm-a"), "vllm-a draining");
+                Await.until(() -> g.draining("vllm-a"), "vllm-a draining");
                 HttpResponse<String> next =
                         http.send(
                                 HttpRequest.newBuilder(
@@ -204,7 +182,7 @@ class KubernetesDiscoveryITCase {
                         .inNamespace(NS)
                         .withName("vllm-a")
                         .delete();
-                awaitUntil(() -> g.cap("vllm-a") == -1, "vllm-a forgotten");
+                Await.until(() -> g.cap("vllm-a") == -1, "vllm-a forgotten");
                 assertThat(g.cap("vllm-b")).isEqualTo(256);
             }
         }

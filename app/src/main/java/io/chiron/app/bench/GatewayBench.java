@@ -212,17 +212,21 @@ public final class GatewayBench {
         throw new java.io.IOException("no " + n + " free ports in a row");
     }
 
+    /** The /metrics text of a server on loopback. */
+    private static String scrape(HttpClient client, int port) throws Exception {
+        return client.request(HttpMethod.GET, port, "127.0.0.1", "/metrics")
+                .compose(r -> r.send().compose(resp -> resp.body()))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS)
+                .toString();
+    }
+
     /** Sum and count of the instances' TTFT histograms, summed over the instances. */
     private static double[] engineTtft(HttpClient client, List<Integer> ports) throws Exception {
         double[] out = new double[2];
         for (int port : ports) {
-            String text =
-                    client.request(HttpMethod.GET, port, "127.0.0.1", "/metrics")
-                            .compose(r -> r.send().compose(resp -> resp.body()))
-                            .toCompletionStage()
-                            .toCompletableFuture()
-                            .get(10, TimeUnit.SECONDS)
-                            .toString();
+            String text = scrape(client, port);
             for (var sample : io.chiron.gateway.vllm.PrometheusText.parse(text).samples()) {
                 if (sample.name().equals("vllm:time_to_first_token_seconds_sum")) {
                     out[0] += sample.value();
@@ -236,13 +240,7 @@ public final class GatewayBench {
 
     /** Sum and count of each stage of the gateway's stage histogram, scraped from its /metrics. */
     private static Map<String, double[]> stages(HttpClient client, int port) throws Exception {
-        String text =
-                client.request(HttpMethod.GET, port, "127.0.0.1", "/metrics")
-                        .compose(r -> r.send().compose(resp -> resp.body()))
-                        .toCompletionStage()
-                        .toCompletableFuture()
-                        .get(10, TimeUnit.SECONDS)
-                        .toString();
+        String text = scrape(client, port);
         Map<String, double[]> out = new java.util.HashMap<>();
         for (var sample : io.chiron.gateway.vllm.PrometheusText.parse(text).samples()) {
             String stage = sample.label("stage");
