@@ -48,4 +48,30 @@ class BenchResultsTest {
         assertThat(latency.get("decisions_latency_p50_ms").asDouble()).isEqualTo(400.0);
         assertThat(latency.has("stages")).isFalse();
     }
+
+    @Test
+    void theGatewaysFiguresAreSnakeCasedWithTheirRatio() {
+        var g =
+                new BenchResults.Gateway(
+                        4,
+                        1000,
+                        9000,
+                        45,
+                        100,
+                        85,
+                        120,
+                        40,
+                        20,
+                        14000,
+                        12000,
+                        12000.0 / 14000,
+                        0,
+                        Map.of("queue", 0.01));
+        JsonNode j = new ObjectMapper().valueToTree(g);
+        assertThat(j.get("benchmark").asText()).isEqualTo("gateway");
+        assertThat(j.get("added_ttft_p50_ms").asDouble()).isEqualTo(40.0);
+        assertThat(j.get("requests_per_second_ratio").asDouble())
+                .isCloseTo(0.857, org.assertj.core.api.Assertions.within(0.001));
+        assertThat(j.get("gateway_stage_mean_ms").get("queue").asDouble()).isEqualTo(0.01);
+    }
 }
