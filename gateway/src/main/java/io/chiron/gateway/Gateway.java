@@ -80,6 +80,12 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** Largest request body taken, bytes (a 128k-token prompt fits); beyond, 413. */
+    static final long MAX_BODY_BYTES = 8L << 20;
+
+    /** Longest model name taken (the job's chiron.limits.max-string-length default). */
+    static final int MAX_NAME_LENGTH = 256;
+
     private final Vertx vertx;
     private final Core core;
     private final Telemetry telemetry;
@@ -307,18 +313,65 @@ public final class Gateway implements AutoCloseable {
             if (req.method() == HttpMethod.POST
                     && (path.equals("/v1/completions") || path.equals("/v1/chat/completions"))) {
                 long arrivalNanos = System.nanoTime();
-                req.body()
-                        .onSuccess(body -> accept(req, path, body, arrivalNanos))
-                        .onFailure(
-                                e ->
-                                        error(
-                                                req.response(),
-                                                400,
-                                                "cannot read the body: " + e.getMessage(),
-                                                null));
+                readBody(req, path, arrivalNanos);
                 return;
             }
             error(req.response(), 404, "no route for " + req.method() + " " + path, null);
+        }
+
+        /**
+         * Reads a request's body up to {@link #MAX_BODY_BYTES}; a larger one (declared or sent) is
+         * answered 413 and its connection closed, so that no client can fill the gateway's memory.
+         */
+        private void readBody(HttpServerRequest req, String path, long arrivalNanos) {
+            String declared = req.getHeader("content-length");
+            try {
+                if (declared != null && Long.parseLong(declared.strip()) > MAX_BODY_BYTES) {
+                    tooLarge(req);
+                    return;
+                }
+            } catch (NumberFormatException e) {
+                error(
+                        req.response(),
+                        400,
+                        "content-length '" + declared + "' is not a number",
+                        null);
+                return;
+            }
+            Buffer body = Buffer.buffer();
+            boolean[] over = {false};
+            req.handler(
+                    chunk -> {
+                        if (over[0]) {
+                            return;
+                        }
+                        if (body.length() + chunk.length() > MAX_BODY_BYTES) {
+                            over[0] = true;
+                            tooLarge(req);
+                            return;
+                        }
+                        body.appendBuffer(chunk);
+                    });
+            req.exceptionHandler(
+                    e ->
+                            error(
+                                    req.response(),
+                                    400,
+                                    "cannot read the body: " + e.getMessage(),
+                                    null));
+            req.endHandler(
+                    v -> {
+                        if (!over[0]) {
+                            accept(req, path, body, arrivalNanos);
+                        }
+                    });
+        }
+
+        private void tooLarge(HttpServerRequest req) {
+            HttpServerResponse r = req.response();
+            r.putHeader("connection", "close");
+            error(r, 413, "the request body is over " + MAX_BODY_BYTES + " bytes", null);
+            req.connection().close();
         }
 
         private void ready(HttpServerResponse r) {
@@ -369,7 +422,17 @@ public final class Gateway implements AutoCloseable {
                 error(req.response(), 400, e.getMessage(), null);
                 return;
             }
-            String model = body.getString("model", config.model());
+            Object m = body.getValue("model", config.model());
+            if (!(m instanceof String model)
+                    || model.isEmpty()
+                    || model.length() > MAX_NAME_LENGTH) {
+                error(
+                        req.response(),
+                        400,
+                        "model must be a name of 1 to " + MAX_NAME_LENGTH + " characters",
+                        null);
+                return;
+            }
             String id = req.getHeader("x-request-id");
             if (id == null || id.isBlank() || id.length() > 128) {
                 id = "gw-" + (seq + 1);

@@ -78,4 +78,57 @@ class GatewayLimitsITCase {
             }
         }
     }
+
+    @Test
+    void hostileRequestsGetAClearAnswerAndNothingElse() throws Exception {
+        GatewayConfig c = GatewayConfig.defaults().with("127.0.0.1", 0, List.of(), null, null);
+        try (Gateway g = Gateway.start(c, s -> {})) {
+            // A body declared over the bound: 413 before a byte of it is read, and the connection
+            // closed (raw socket: the client sends the headers only).
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", g.port())) {
+                socket.getOutputStream()
+                        .write(
+                                ("POST /v1/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                                                + "Content-Length: "
+                                                + (Gateway.MAX_BODY_BYTES + 1)
+                                                + "\r\n\r\n")
+                                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String status =
+                        new java.io.BufferedReader(
+                                        new java.io.InputStreamReader(
+                                                socket.getInputStream(),
+                                                java.nio.charset.StandardCharsets.US_ASCII))
+                                .readLine();
+                assertThat(status).isEqualTo("HTTP/1.1 413 Request Entity Too Large");
+            }
+            assertThat(
+                            post(
+                                            g,
+                                            "{\"model\":\""
+                                                    + "m".repeat(300)
+                                                    + "\",\"prompt\":\"a\"}",
+                                            null)
+                                    .statusCode())
+                    .isEqualTo(400);
+            assertThat(post(g, "{\"model\":7,\"prompt\":\"a\"}", null).statusCode()).isEqualTo(400);
+            assertThat(post(g, "[1,2]", null).statusCode()).isEqualTo(400);
+            HttpResponse<String> cls = post(g, "{\"prompt\":\"a\"}", "chef");
+            assertThat(cls.statusCode()).isEqualTo(400);
+            assertThat(cls.body()).contains("x-chiron-class: 'chef' is not interactive or batch");
+            // None of them reached the queue.
+            assertThat(g.stats().arrived.get()).isZero();
+        }
+    }
+
+    private HttpResponse<String> post(Gateway g, String body, String cls) throws Exception {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + g.port() + "/v1/completions"))
+                        .header("content-type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (cls != null) {
+            b.header("x-chiron-class", cls);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
 }
