@@ -155,9 +155,10 @@ final class GatewayCommand implements Callable<Integer> {
         for (String b : backends) {
             specs.add(BackendSpec.parse(b, maxNumSeqs));
         }
-        if (specs.isEmpty() && discovery == null) {
+        if (specs.isEmpty() && discovery == null && kubernetesServices.isEmpty()) {
             throw new IllegalArgumentException(
-                    "give --backends or --discovery-url: the gateway needs instances to route to");
+                    "give --backends, --discovery-url or --kubernetes-service: the gateway needs"
+                            + " instances to route to");
         }
         Map<String, RequestClass> classes = new LinkedHashMap<>();
         if (tenantFile != null) {

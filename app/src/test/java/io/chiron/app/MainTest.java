@@ -41,6 +41,24 @@ class MainTest {
     }
 
     @Test
+    void theGatewayAndTheEmulatorNameTheFlagAndWhatIsAllowed() {
+        assertThat(run("gateway")).isEqualTo(2);
+        assertThat(err.toString()).contains("--backends, --discovery-url or --kubernetes-service");
+        assertThat(run("gateway", "--backends", "chef@http://127.0.0.1:1")).isEqualTo(2);
+        assertThat(err.toString()).contains("'chef'").contains("interactive, mixed, batch");
+        assertThat(run("gateway", "--backends", "ftp://x")).isEqualTo(2);
+        assertThat(err.toString()).contains("is not [role@]http://HOST:PORT");
+        assertThat(run("gateway", "--backends", "http://127.0.0.1:1", "--default-class", "vip"))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("--default-class: 'vip'; allowed: interactive, batch");
+        assertThat(run("emulate", "--scheduling-policy", "lottery")).isEqualTo(2);
+        assertThat(err.toString())
+                .contains("--scheduling-policy: 'lottery'; allowed: priority, fcfs");
+        assertThat(run("emulate", "--max-num-seqs", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("--max-num-seqs must be at least 1, not 0");
+    }
+
+    @Test
     void anUnknownScenarioListsTheAllowedOnes() {
         assertThat(run("demo", "--scenario", "chaos")).isEqualTo(2);
         assertThat(err.toString()).contains("chaos").contains("interactive").contains("mixed");
