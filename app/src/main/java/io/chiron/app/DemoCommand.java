@@ -265,20 +265,12 @@ final class DemoCommand implements Callable<Integer> {
         console.println();
         console.println("Closed loop over HTTP");
         Format.row(console, "wall time", String.format("%.1f s", r.wallSeconds()));
-        Format.row(
+        decisionsAndActuations(
                 console,
-                "decisions",
-                String.format(
-                        "%d batch-size, %d replica",
-                        r.decisions(DecisionAction.SET_BATCH_SIZE),
-                        r.decisions(DecisionAction.SET_REPLICAS)));
-        Format.row(
-                console,
-                "actuations",
-                String.format(
-                        "%d applied, %d rejected by the guard",
-                        r.actuations(ActuationStatus.APPLIED),
-                        r.actuations(ActuationStatus.REJECTED)));
+                r.decisions(DecisionAction.SET_BATCH_SIZE),
+                r.decisions(DecisionAction.SET_REPLICAS),
+                r.actuations(ActuationStatus.APPLIED),
+                r.actuations(ActuationStatus.REJECTED));
         Format.row(
                 console,
                 "gateway",
@@ -343,6 +335,17 @@ final class DemoCommand implements Callable<Integer> {
         return json;
     }
 
+    /** The loop's decisions and what the actuator did with them: both demos print these. */
+    private static void decisionsAndActuations(
+            PrintStream out, long batchSize, long replicas, long applied, long rejected) {
+        Format.row(
+                out, "decisions", String.format("%d batch-size, %d replica", batchSize, replicas));
+        Format.row(
+                out,
+                "actuations",
+                String.format("%d applied, %d rejected by the guard", applied, rejected));
+    }
+
     private static Double nullIfNaN(double v) {
         return Double.isNaN(v) ? null : v;
     }
@@ -369,20 +372,12 @@ final class DemoCommand implements Callable<Integer> {
                 String.format(
                         "%,d instance, %,d pool",
                         r.instanceSignals().size(), r.poolSignals().size()));
-        Format.row(
+        decisionsAndActuations(
                 out,
-                "decisions",
-                String.format(
-                        "%d batch-size, %d replica",
-                        r.decisions(DecisionAction.SET_BATCH_SIZE),
-                        r.decisions(DecisionAction.SET_REPLICAS)));
-        Format.row(
-                out,
-                "actuations",
-                String.format(
-                        "%d applied, %d rejected by the guard",
-                        r.actuations(ActuationStatus.APPLIED),
-                        r.actuations(ActuationStatus.REJECTED)));
+                r.decisions(DecisionAction.SET_BATCH_SIZE),
+                r.decisions(DecisionAction.SET_REPLICAS),
+                r.actuations(ActuationStatus.APPLIED),
+                r.actuations(ActuationStatus.REJECTED));
         if (r.options().dryRun()) {
             Format.row(
                     out,

@@ -117,18 +117,8 @@ class GatewayITCase {
 
     private static <T extends SpecificRecord> List<T> read(
             String topic, Class<T> type, Predicate<T> until) throws Exception {
-        Map<String, Object> conf =
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        kafka.bootstrapServers(),
-                        ConsumerConfig.GROUP_ID_CONFIG,
-                        "test-" + System.nanoTime(),
-                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                        "earliest");
         List<T> out = new ArrayList<>();
-        try (KafkaConsumer<String, T> c =
-                new KafkaConsumer<>(conf, new StringDeserializer(), new AvroDeserializer<>(type))) {
-            c.subscribe(List.of(topic));
+        try (KafkaConsumer<String, T> c = fromTheStart(topic, type)) {
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < end) {
                 for (ConsumerRecord<String, T> r : c.poll(Duration.ofMillis(200))) {
@@ -348,20 +338,27 @@ class GatewayITCase {
         return out;
     }
 
-    /** Every record on a topic now: read until two polls in a row bring nothing. */
-    private static <T extends SpecificRecord> List<T> drain(String topic, Class<T> type) {
+    /** A consumer of its own group, reading a topic from its first record. */
+    private static <T extends SpecificRecord> KafkaConsumer<String, T> fromTheStart(
+            String topic, Class<T> type) {
         Map<String, Object> conf =
                 Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                         kafka.bootstrapServers(),
                         ConsumerConfig.GROUP_ID_CONFIG,
-                        "peek-" + System.nanoTime(),
+                        "test-" + System.nanoTime(),
                         ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                         "earliest");
+        KafkaConsumer<String, T> c =
+                new KafkaConsumer<>(conf, new StringDeserializer(), new AvroDeserializer<>(type));
+        c.subscribe(List.of(topic));
+        return c;
+    }
+
+    /** Every record on a topic now: read until two polls in a row bring nothing. */
+    private static <T extends SpecificRecord> List<T> drain(String topic, Class<T> type) {
         List<T> out = new ArrayList<>();
-        try (KafkaConsumer<String, T> c =
-                new KafkaConsumer<>(conf, new StringDeserializer(), new AvroDeserializer<>(type))) {
-            c.subscribe(List.of(topic));
+        try (KafkaConsumer<String, T> c = fromTheStart(topic, type)) {
             int empty = 0;
             while (empty < 2) {
                 var records = c.poll(Duration.ofMillis(300));
