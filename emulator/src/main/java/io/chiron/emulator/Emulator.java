@@ -50,28 +50,17 @@ public final class Emulator implements AutoCloseable {
             Duration coldStart,
             int maxModelLen,
             String host) {
+        /**
+         * The simulator's model, B of a new instance (vLLM's default max-num-seqs) and cold start.
+         */
         public static Options defaults() {
+            SimConfig sim = new SimConfig();
             return new Options(
-                    new SimConfig().model,
-                    256,
-                    true,
-                    1.0,
-                    Duration.ofSeconds(60),
-                    131_072,
-                    "127.0.0.1");
-        }
-
-        public Options withSpeed(double s) {
-            return new Options(
-                    model, maxNumSeqs, priorityScheduling, s, coldStart, maxModelLen, host);
+                    sim.model, sim.initialBatchCap, true, 1.0, sim.coldStart, 131_072, "127.0.0.1");
         }
 
         public Options withColdStart(Duration d) {
             return new Options(model, maxNumSeqs, priorityScheduling, speed, d, maxModelLen, host);
-        }
-
-        public Options withMaxNumSeqs(int n) {
-            return new Options(model, n, priorityScheduling, speed, coldStart, maxModelLen, host);
         }
     }
 
@@ -357,6 +346,32 @@ public final class Emulator implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /**
+     * A port with the next {@code n - 1} free too, probed: a base port for {@code n} instances
+     * (another process may still take one before they bind; the instance then says it could not
+     * start).
+     */
+    public static int freePorts(int n) throws java.io.IOException {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int p;
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                p = s.getLocalPort();
+            }
+            boolean free = p + n <= 65535;
+            for (int i = 1; i < n && free; i++) {
+                try (java.net.ServerSocket s = new java.net.ServerSocket(p + i)) {
+                    free = true;
+                } catch (java.io.IOException e) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return p;
+            }
+        }
+        throw new java.io.IOException("no " + n + " free ports in a row on this machine");
     }
 
     /** Port of the control endpoint, or 0 without one. */

@@ -4,7 +4,6 @@ import io.chiron.records.InstanceRole;
 
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,12 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EmulatorITCase {
     private final HttpClient http = HttpClient.newHttpClient();
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 
     private HttpResponse<String> get(int port, String path) throws Exception {
         return http.send(
@@ -59,7 +52,7 @@ class EmulatorITCase {
 
     @Test
     void metricsSpeakVllmsNamesTypesAndLabels() throws Exception {
-        int port = freePort();
+        int port = Emulator.freePorts(1);
         try (Emulator e =
                 Emulator.start(
                         Emulator.Options.defaults(),
@@ -104,7 +97,7 @@ class EmulatorITCase {
 
     @Test
     void requestsVllmRefusesAreRefusedInItsWords() throws Exception {
-        int port = freePort();
+        int port = Emulator.freePorts(1);
         Emulator.Options fcfs =
                 new Emulator.Options(
                         "llama3-8b", 4, false, 1, Duration.ofSeconds(1), 1000, "127.0.0.1");
@@ -127,8 +120,8 @@ class EmulatorITCase {
 
     @Test
     void theControlEndpointScalesLikeKubernetesWould() throws Exception {
-        int port = freePort();
-        int control = freePort();
+        int port = Emulator.freePorts(1);
+        int control = Emulator.freePorts(1);
         Emulator.Options o = Emulator.Options.defaults().withColdStart(Duration.ofMillis(500));
         try (Emulator e = Emulator.start(o, List.of(InstanceRole.MIXED), port, control, s -> {})) {
             String up = "{\"type\":\"SET_REPLICAS\",\"role\":\"MIXED\",\"value\":2}";

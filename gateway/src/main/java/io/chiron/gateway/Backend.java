@@ -20,7 +20,6 @@ final class Backend {
     /** Its last scrape failed (or none succeeded yet): no heartbeat, no new requests. */
     boolean stale = true;
 
-    int scrapeFailures;
     EngineSample last;
     long lastScrapeMs;
     final long discoveredMs;

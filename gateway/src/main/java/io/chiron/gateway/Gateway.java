@@ -725,7 +725,8 @@ public final class Gateway implements AutoCloseable {
         /**
          * Passes one event on, timing tokens and reading (and, unless asked for, hiding) usage. A
          * token chunk is recognised by a non-empty {@code "text"} or {@code "content"} without
-         * parsing it; only a chunk that carries {@code "usage"} is parsed.
+         * parsing it ({@link SseTap#carriesToken}); only a chunk that carries {@code "usage"} is
+         * parsed.
          */
         private void forward(Pending p, HttpServerResponse out, String event) {
             if (p.done) {
@@ -733,33 +734,18 @@ public final class Gateway implements AutoCloseable {
             }
             String data = SseTap.data(event);
             if (data != null) {
-                if (data.contains("\"usage\"")) {
-                    JsonObject chunk;
-                    try {
-                        chunk = new JsonObject(data);
-                    } catch (RuntimeException e) {
-                        chunk = null;
-                    }
-                    if (chunk != null) {
-                        JsonObject usage = chunk.getJsonObject("usage");
-                        JsonArray choices = chunk.getJsonArray("choices");
-                        if (usage != null) {
-                            p.usagePrompt = usage.getInteger("prompt_tokens");
-                            p.usageCompletion = usage.getInteger("completion_tokens");
-                        }
-                        if (choices != null
-                                && !choices.isEmpty()
-                                && carriesToken(choices.getJsonObject(0))) {
-                            token(p);
-                        }
-                        if (usage != null
-                                && (choices == null || choices.isEmpty())
-                                && !p.clientWantsUsage) {
-                            return; // the usage chunk the gateway asked for, not the client
-                        }
-                    }
-                } else if (SseTap.carriesToken(data)) {
+                if (SseTap.carriesToken(data)) {
                     token(p);
+                }
+                if (data.contains("\"usage\"")) {
+                    JsonObject chunk = readUsage(p, data);
+                    JsonArray choices = chunk == null ? null : chunk.getJsonArray("choices");
+                    if (chunk != null
+                            && chunk.getValue("usage") != null
+                            && (choices == null || choices.isEmpty())
+                            && !p.clientWantsUsage) {
+                        return; // the usage chunk the gateway asked for, not the client
+                    }
                 }
             }
             out.write(event);
@@ -774,28 +760,21 @@ public final class Gateway implements AutoCloseable {
             p.tokens++;
         }
 
-        private static boolean carriesToken(JsonObject choice) {
-            if (choice == null) {
-                return false;
-            }
-            String text = choice.getString("text");
-            if (text != null) {
-                return !text.isEmpty();
-            }
-            JsonObject delta = choice.getJsonObject("delta");
-            String content = delta == null ? null : delta.getString("content");
-            return content != null && !content.isEmpty();
-        }
-
-        private static void readUsage(Pending p, String body) {
+        /**
+         * Records the token counts of a response's (or a chunk's) {@code usage}; returns the parsed
+         * JSON, or null when it is not a JSON object.
+         */
+        private static JsonObject readUsage(Pending p, String json) {
             try {
-                JsonObject usage = new JsonObject(body).getJsonObject("usage");
+                JsonObject o = new JsonObject(json);
+                JsonObject usage = o.getJsonObject("usage");
                 if (usage != null) {
                     p.usagePrompt = usage.getInteger("prompt_tokens");
                     p.usageCompletion = usage.getInteger("completion_tokens");
                 }
+                return o;
             } catch (RuntimeException e) {
-                // not JSON: no usage
+                return null; // not JSON, or counts that are not numbers: no usage
             }
         }
 
@@ -1068,7 +1047,6 @@ public final class Gateway implements AutoCloseable {
             metrics.scrapes.labelValues("ok").inc();
             boolean wasStale = b.stale;
             b.stale = false;
-            b.scrapeFailures = 0;
             if (s.model() != null) {
                 b.model = s.model();
             }
@@ -1089,7 +1067,6 @@ public final class Gateway implements AutoCloseable {
                 status.accept(b.id() + " is stale: its /metrics failed (" + e.getMessage() + ")");
             }
             b.stale = true;
-            b.scrapeFailures++;
         }
 
         /** A heartbeat from two scrapes: the gauges now, the counters' growth between them. */

@@ -1,7 +1,8 @@
 package io.chiron.gateway;
 
+import io.chiron.emulator.Emulator;
+
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
 
 /** What the gateway's integration tests share: free ports, and waiting on a condition. */
@@ -29,25 +30,8 @@ final class Await {
         return freePortRange(1);
     }
 
-    /** A first port with the next {@code n - 1} free too (probed). */
+    /** A first port with the next {@code n - 1} free too (the emulator's probe). */
     static int freePortRange(int n) throws IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            int p;
-            try (ServerSocket s = new ServerSocket(0)) {
-                p = s.getLocalPort();
-            }
-            boolean free = p + n <= 65535;
-            for (int i = 1; i < n && free; i++) {
-                try (ServerSocket s = new ServerSocket(p + i)) {
-                    free = true;
-                } catch (IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("no free port range of " + n);
+        return Emulator.freePorts(n);
     }
 }

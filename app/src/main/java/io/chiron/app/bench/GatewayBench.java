@@ -1,5 +1,6 @@
 package io.chiron.app.bench;
 
+import io.chiron.app.demo.Completions;
 import io.chiron.embedded.EmbeddedKafka;
 import io.chiron.emulator.Emulator;
 import io.chiron.gateway.BackendSpec;
@@ -16,7 +17,6 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -63,7 +63,7 @@ public final class GatewayBench {
                             1,
                             Topic.COMMANDS.defaultName(),
                             1));
-            int base = freePortRange(instances);
+            int base = Emulator.freePorts(instances);
             List<InstanceRole> roles = Collections.nCopies(instances, InstanceRole.MIXED);
             try (Emulator emulator =
                     Emulator.start(Emulator.Options.defaults(), roles, base, 0, s -> {})) {
@@ -190,28 +190,6 @@ public final class GatewayBench {
         }
     }
 
-    /** A first port with the next {@code n - 1} free too (probed; the emulator binds them). */
-    private static int freePortRange(int n) throws java.io.IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int p;
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-                p = s.getLocalPort();
-            }
-            boolean free = p + n <= 65535;
-            for (int i = 1; i < n && free; i++) {
-                try (java.net.ServerSocket s = new java.net.ServerSocket(p + i)) {
-                    free = true;
-                } catch (java.io.IOException e) {
-                    free = false;
-                }
-            }
-            if (free) {
-                return p;
-            }
-        }
-        throw new java.io.IOException("no " + n + " free ports in a row");
-    }
-
     /** The /metrics text of a server on loopback. */
     private static String scrape(HttpClient client, int port) throws Exception {
         return client.request(HttpMethod.GET, port, "127.0.0.1", "/metrics")
@@ -310,36 +288,16 @@ public final class GatewayBench {
                     long start = System.nanoTime();
                     long[] first = {-1};
                     Future<Void> f =
-                            client.request(
-                                            new RequestOptions()
-                                                    .setMethod(HttpMethod.POST)
-                                                    .setHost("127.0.0.1")
-                                                    .setPort(port)
-                                                    .setURI("/v1/completions")
-                                                    .putHeader("content-type", "application/json"))
-                                    .compose(req -> req.send(payload))
-                                    .compose(
-                                            resp -> {
-                                                if (resp.statusCode() != 200) {
-                                                    return resp.body()
-                                                            .compose(
-                                                                    b ->
-                                                                            Future.failedFuture(
-                                                                                    "HTTP "
-                                                                                            + resp
-                                                                                                    .statusCode()));
-                                                }
-                                                Promise<Void> end = Promise.promise();
-                                                resp.handler(
-                                                        chunk -> {
-                                                            if (first[0] < 0) {
-                                                                first[0] = System.nanoTime();
-                                                            }
-                                                        });
-                                                resp.endHandler(v -> end.tryComplete());
-                                                resp.exceptionHandler(end::tryFail);
-                                                return end.future();
-                                            });
+                            Completions.post(
+                                    client,
+                                    port,
+                                    payload,
+                                    Map.of(),
+                                    chunk -> {
+                                        if (first[0] < 0) {
+                                            first[0] = System.nanoTime();
+                                        }
+                                    });
                     f.onComplete(
                             ar -> {
                                 if (ar.failed()) {

@@ -24,7 +24,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,17 +77,18 @@ public final class HttpDemo {
         for (Topic t : Topic.values()) {
             topics.put(t.defaultName(), 1);
         }
-        int base = freePort();
-        int control = freePort();
         List<InstanceRole> roles = new ArrayList<>();
         for (InstanceRole role : InstanceRole.values()) {
             for (int i = 0; i < o.initialInstances().get(role); i++) {
                 roles.add(role);
             }
         }
-        Emulator.Options eo =
-                Emulator.Options.defaults()
-                        .withColdStart(new io.chiron.fleet.sim.SimConfig().coldStart);
+        int base = Emulator.freePorts(Math.max(1, roles.size()));
+        int control;
+        do {
+            control = Emulator.freePorts(1); // not one of the instances' ports
+        } while (control >= base && control < base + roles.size());
+        Emulator.Options eo = Emulator.Options.defaults(); // the simulator's cold start
         try (EmbeddedStack stack = EmbeddedStack.start(2, topics);
                 Emulator emulator = Emulator.start(eo, roles, base, control, events)) {
             Configuration conf = new Configuration();
@@ -227,12 +227,6 @@ public final class HttpDemo {
                     actuations,
                     gatewayStats,
                     peak);
-        }
-    }
-
-    private static int freePort() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

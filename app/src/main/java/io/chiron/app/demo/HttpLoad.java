@@ -5,17 +5,16 @@ import io.chiron.fleet.workload.Workload;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -33,11 +32,12 @@ final class HttpLoad {
         long met;
         long late;
         long dropped;
-        long finishedTokens;
         long metTokens;
 
-        ClassOutcome outcome(long open) {
-            return new ClassOutcome(arrived, met, late, dropped, open, arrived);
+        /** Those neither met, late nor dropped are still open: unfinished. */
+        ClassOutcome outcome() {
+            return new ClassOutcome(
+                    arrived, met, late, dropped, arrived - met - late - dropped, arrived);
         }
     }
 
@@ -98,53 +98,33 @@ final class HttpLoad {
                         .put("prompt", "w ".repeat(Math.max(1, w.promptTokens(i))))
                         .put("max_tokens", Math.max(1, w.outputTokens(i)))
                         .put("stream", true);
-        RequestOptions o =
-                new RequestOptions()
-                        .setMethod(HttpMethod.POST)
-                        .setHost("127.0.0.1")
-                        .setPort(port)
-                        .setURI("/v1/completions")
-                        .putHeader("content-type", "application/json")
-                        .putHeader("x-chiron-class", isInteractive ? "interactive" : "batch");
         long sentAt = System.nanoTime();
         long relativeDeadline = Math.max(1000, w.deadlineMs(i) - w.arrivalMs(i));
         long deadlineAt = System.currentTimeMillis() + relativeDeadline;
+        Map<String, String> headers = new HashMap<>();
+        headers.put("x-chiron-class", isInteractive ? "interactive" : "batch");
         if (!isInteractive) {
-            o.putHeader("x-chiron-deadline", Long.toString(relativeDeadline / 1000));
+            headers.put("x-chiron-deadline", Long.toString(relativeDeadline / 1000));
         }
         long[] firstLast = {-1, -1};
         int[] tokens = {0};
         Future<Void> done =
-                client.request(o)
-                        .compose(req -> req.send(body.toBuffer()))
-                        .compose(
-                                resp -> {
-                                    if (resp.statusCode() != 200) {
-                                        return resp.body()
-                                                .compose(
-                                                        b ->
-                                                                Future.failedFuture(
-                                                                        "HTTP "
-                                                                                + resp
-                                                                                        .statusCode()));
-                                    }
-                                    Promise<Void> end = Promise.promise();
-                                    resp.handler(
-                                            chunk -> {
-                                                int n = count(chunk);
-                                                if (n > 0) {
-                                                    long t = System.nanoTime();
-                                                    if (firstLast[0] < 0) {
-                                                        firstLast[0] = t;
-                                                    }
-                                                    firstLast[1] = t;
-                                                    tokens[0] += n;
-                                                }
-                                            });
-                                    resp.endHandler(v -> end.tryComplete());
-                                    resp.exceptionHandler(end::tryFail);
-                                    return end.future();
-                                });
+                Completions.post(
+                        client,
+                        port,
+                        body.toBuffer(),
+                        headers,
+                        chunk -> {
+                            int n = count(chunk);
+                            if (n > 0) {
+                                long t = System.nanoTime();
+                                if (firstLast[0] < 0) {
+                                    firstLast[0] = t;
+                                }
+                                firstLast[1] = t;
+                                tokens[0] += n;
+                            }
+                        });
         done.onComplete(
                 ar -> {
                     open--;
@@ -152,7 +132,6 @@ final class HttpLoad {
                         c.dropped++;
                         return;
                     }
-                    c.finishedTokens += tokens[0];
                     boolean ok;
                     if (isInteractive) {
                         double ttft = (firstLast[0] - sentAt) / 1e6;
@@ -185,38 +164,29 @@ final class HttpLoad {
         return n;
     }
 
-    /** Requests sent and not yet answered, read on the load's loop. */
-    int open() throws Exception {
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        context.runOnContext(v -> f.complete(open));
+    /** Reads the load's state on its loop. */
+    private <T> T onLoop(java.util.function.Supplier<T> read) throws Exception {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        context.runOnContext(v -> f.complete(read.get()));
         return f.get(10, TimeUnit.SECONDS);
+    }
+
+    /** Requests sent and not yet answered. */
+    int open() throws Exception {
+        return onLoop(() -> open);
     }
 
     int sent() throws Exception {
-        CompletableFuture<Integer> f = new CompletableFuture<>();
-        context.runOnContext(v -> f.complete(sent));
-        return f.get(10, TimeUnit.SECONDS);
+        return onLoop(() -> sent);
     }
 
-    /** A consistent copy of the counts and the open requests per class, taken on the loop. */
+    /** A consistent copy of both classes' outcomes. */
     ClassOutcome[] outcomes() throws Exception {
-        CompletableFuture<ClassOutcome[]> f = new CompletableFuture<>();
-        context.runOnContext(
-                v -> {
-                    long openI =
-                            interactive.arrived
-                                    - interactive.met
-                                    - interactive.late
-                                    - interactive.dropped;
-                    long openB = batch.arrived - batch.met - batch.late - batch.dropped;
-                    f.complete(
-                            new ClassOutcome[] {interactive.outcome(openI), batch.outcome(openB)});
-                });
-        return f.get(10, TimeUnit.SECONDS);
+        return onLoop(() -> new ClassOutcome[] {interactive.outcome(), batch.outcome()});
     }
 
-    long metTokens() {
-        return interactive.metTokens + batch.metTokens;
+    long metTokens() throws Exception {
+        return onLoop(() -> interactive.metTokens + batch.metTokens);
     }
 
     void close() throws Exception {

@@ -6,8 +6,8 @@ import java.util.TreeMap;
 
 /**
  * What one scrape of a vLLM server says, summed over its engines (data-parallel ranks): the gauges,
- * the counters and the latency histograms the bridge turns into heartbeats. A counter or histogram
- * the server does not export is -1 or empty.
+ * the counters and the inter-token latency histogram the bridge turns into heartbeats. A counter or
+ * histogram the server does not export is -1 or empty.
  */
 public record EngineSample(
         String model,
@@ -18,7 +18,6 @@ public record EngineSample(
         double preemptions,
         double promptTokens,
         double generationTokens,
-        Histogram ttft,
         Histogram itl) {
 
     /** A cumulative histogram: count, sum and the bucket counts by upper bound. */
@@ -67,7 +66,6 @@ public record EngineSample(
         double generation = -1;
         String itlName = first(text, VllmNames.ITL);
         String kvUsageName = first(text, VllmNames.KV_USAGE);
-        HistogramBuilder ttft = new HistogramBuilder(VllmNames.TTFT.get(0));
         HistogramBuilder itl = new HistogramBuilder(itlName);
         for (PrometheusText.Sample s : text.samples()) {
             String n = s.name();
@@ -91,7 +89,6 @@ public record EngineSample(
             } else if (VllmNames.GENERATION_TOKENS.contains(n)) {
                 generation = Math.max(0, generation) + s.value();
             } else {
-                ttft.accept(s);
                 itl.accept(s);
             }
         }
@@ -108,7 +105,6 @@ public record EngineSample(
                 preemptions,
                 prompt,
                 generation,
-                ttft.build(),
                 itl.build());
     }
 

@@ -19,7 +19,6 @@ public final class VllmNames {
     public static final List<String> PREEMPTIONS = List.of("vllm:num_preemptions_total");
     public static final List<String> PROMPT_TOKENS = List.of("vllm:prompt_tokens_total");
     public static final List<String> GENERATION_TOKENS = List.of("vllm:generation_tokens_total");
-    public static final List<String> TTFT = List.of("vllm:time_to_first_token_seconds");
     public static final List<String> ITL =
             List.of("vllm:inter_token_latency_seconds", "vllm:time_per_output_token_seconds");
 }
