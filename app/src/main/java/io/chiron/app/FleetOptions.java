@@ -156,24 +156,24 @@ final class FleetOptions {
         }
         SimConfig c = new SimConfig();
         c.latency = latency();
-        c.coldStart = coldStart;
         c.chunkTokens = chunkTokens;
-        c.interactiveTtftMs = (int) sloTtft.toMillis();
-        if (sloItl.isZero()
-                || sloItl.isNegative()
-                || sloTtft.isZero()
-                || sloTtft.isNegative()
-                || batchItl.isZero()
-                || batchItl.isNegative()) {
-            throw new IllegalArgumentException(
-                    "--slo-ttft, --slo-itl and --batch-itl must be positive, were "
-                            + sloTtft.toMillis()
-                            + " ms, "
-                            + sloItl.toMillis()
-                            + " ms, "
-                            + batchItl.toMillis()
-                            + " ms");
-        }
+        // The SLO and cold-start flags set the policy's constants: its settings check them.
+        c.interactiveTtftMs =
+                (int)
+                        policySetting("chiron.slo.interactive.ttft")
+                                .check("--slo-ttft", sloTtft)
+                                .toMillis();
+        c.interactiveItlMs =
+                (int)
+                        policySetting("chiron.slo.interactive.itl")
+                                .check("--slo-itl", sloItl)
+                                .toMillis();
+        c.batchItlMs =
+                (int)
+                        policySetting("chiron.slo.batch.itl")
+                                .check("--batch-itl", batchItl)
+                                .toMillis();
+        c.coldStart = policySetting("chiron.global.cold-start").check("--cold-start", coldStart);
         if (sloTtftPerThousandTokens.isNegative()) {
             throw new IllegalArgumentException(
                     "--slo-ttft-per-1k-tokens must be >= 0, was "
@@ -181,13 +181,6 @@ final class FleetOptions {
                             + " ms");
         }
         c.ttftPerThousandPromptTokensMs = sloTtftPerThousandTokens.toMillis();
-        c.interactiveItlMs = (int) sloItl.toMillis();
-        c.batchItlMs = (int) batchItl.toMillis();
-        if (coldStart.compareTo(Duration.ofSeconds(1)) < 0
-                || coldStart.compareTo(Duration.ofHours(2)) > 0) {
-            throw new IllegalArgumentException(
-                    "--cold-start must be from 1s to 2h, was " + coldStart.toMillis() + " ms");
-        }
         if (crashEvery != null && crashEvery.compareTo(Duration.ofSeconds(1)) < 0) {
             throw new IllegalArgumentException(
                     "--crash-every must be at least 1s, was " + crashEvery.toMillis() + " ms");
@@ -209,5 +202,9 @@ final class FleetOptions {
         }
         c.seed = seed;
         return c;
+    }
+
+    private static io.chiron.core.Setting<Duration> policySetting(String key) {
+        return io.chiron.policy.ChironConfig.setting(key, Duration.class);
     }
 }

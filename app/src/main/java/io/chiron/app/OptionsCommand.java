@@ -5,6 +5,8 @@ import io.chiron.jobs.OptionsDoc;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code chiron options}: every configuration key, its default and what it means. */
@@ -24,11 +26,10 @@ final class OptionsCommand implements Callable<Integer> {
             System.out.print(OptionsDoc.markdown());
             return 0;
         }
-        for (String[] r : OptionsDoc.jobOptions()) {
-            System.out.printf("%-42s %-12s %s%n", r[0], r[1], r[2]);
-        }
-        for (String[] r : io.chiron.policy.ChironConfig.describe()) {
-            System.out.printf("%-42s %-12s %s%n", r[0], r[1], r[2]);
+        List<String[]> rows = new ArrayList<>(OptionsDoc.jobOptions());
+        rows.addAll(OptionsDoc.policyConstants());
+        for (String[] r : rows) {
+            System.out.printf("%-42s %-12s %-24s %s%n", r[0], r[1], r[2], r[3]);
         }
         return 0;
     }

@@ -1,7 +1,6 @@
 package io.chiron.app;
 
 import io.chiron.jobs.OptionsDoc;
-import io.chiron.policy.ChironConfig;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,10 +56,7 @@ class DeploymentFilesITCase {
         assertThat(keys).isNotEmpty();
         for (String key : keys) {
             String k = key.substring(2);
-            boolean known =
-                    OptionsDoc.jobOptions().stream().anyMatch(r -> r[0].equals(k))
-                            || ChironConfig.isKey(k);
-            assertThat(known).as("job option %s", k).isTrue();
+            assertThat(OptionsDoc.registry().has(k)).as("job option %s", k).isTrue();
         }
     }
 

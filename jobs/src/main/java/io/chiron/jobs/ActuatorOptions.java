@@ -2,10 +2,10 @@ package io.chiron.jobs;
 
 import io.chiron.actuator.ActuatorConfig;
 import io.chiron.actuator.ActuatorConfig.Backend;
+import io.chiron.core.Setting;
 import io.chiron.policy.ChironConfig;
 
 import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 
 import java.time.Duration;
@@ -14,173 +14,196 @@ import java.time.Duration;
 public final class ActuatorOptions {
     private ActuatorOptions() {}
 
+    /** Declared first: every option below registers its setting here. */
+    static final FlinkSettings OPTIONS = new FlinkSettings();
+
     public static final ConfigOption<Backend> REPLICAS_BACKEND =
-            ConfigOptions.key("chiron.actuator.backend.replicas")
-                    .enumType(Backend.class)
-                    .defaultValue(Backend.KAFKA)
-                    .withDescription(
-                            "Where SET_REPLICAS goes: KAFKA (the command topic), KUBERNETES (a scale subresource), HTTP (a webhook) or NONE.");
+            OPTIONS.add(
+                    Setting.of(
+                            "chiron.actuator.backend.replicas",
+                            Backend.class,
+                            Backend.KAFKA,
+                            "Where SET_REPLICAS goes: KAFKA (the command topic), KUBERNETES (a scale subresource), HTTP (a webhook) or NONE."));
 
     public static final ConfigOption<Backend> BATCH_SIZE_BACKEND =
-            ConfigOptions.key("chiron.actuator.backend.batch-size")
-                    .enumType(Backend.class)
-                    .defaultValue(Backend.KAFKA)
-                    .withDescription(
-                            "Where SET_BATCH_SIZE goes: KAFKA, HTTP or NONE (Kubernetes has no batch size).");
+            OPTIONS.add(
+                    Setting.of(
+                            "chiron.actuator.backend.batch-size",
+                            Backend.class,
+                            Backend.KAFKA,
+                            "Where SET_BATCH_SIZE goes: KAFKA, HTTP or NONE (Kubernetes has no batch size)."));
 
     public static final ConfigOption<Integer> MIN_REPLICAS =
-            ConfigOptions.key("chiron.actuator.min-replicas")
-                    .intType()
-                    .defaultValue(0)
-                    .withDescription("Fewest instances any role may be set to.");
+            OPTIONS.add(
+                    Setting.integer(
+                                    "chiron.actuator.min-replicas",
+                                    0,
+                                    "Fewest instances any role may be set to.")
+                            .between(0, 100_000));
 
     public static final ConfigOption<Integer> MAX_REPLICAS =
-            ConfigOptions.key("chiron.actuator.max-replicas")
-                    .intType()
-                    .defaultValue(64)
-                    .withDescription("Most instances any role may be set to.");
+            OPTIONS.add(
+                    Setting.integer(
+                                    "chiron.actuator.max-replicas",
+                                    64,
+                                    "Most instances any role may be set to.")
+                            .between(1, 100_000));
 
     public static final ConfigOption<Integer> MAX_STEP =
-            ConfigOptions.key("chiron.actuator.max-step")
-                    .intType()
-                    .defaultValue(16)
-                    .withDescription(
-                            "Largest change of a role's instance count in one action; larger steps are cut to it.");
+            OPTIONS.add(
+                    Setting.integer(
+                                    "chiron.actuator.max-step",
+                                    16,
+                                    "Largest change of a role's instance count in one action; larger steps are cut to it.")
+                            .between(1, 100_000));
 
     public static final ConfigOption<Integer> MAX_ACTIONS_PER_MINUTE =
-            ConfigOptions.key("chiron.actuator.max-actions-per-minute")
-                    .intType()
-                    .defaultValue(30)
-                    .withDescription(
-                            "Replica actions per pool within a minute of event time, at most; more are rejected.");
+            OPTIONS.add(
+                    Setting.integer(
+                                    "chiron.actuator.max-actions-per-minute",
+                                    30,
+                                    "Replica actions per pool within a minute of event time, at most; more are rejected.")
+                            .between(1, 10_000));
 
     public static final ConfigOption<Duration> COOLDOWN =
-            ConfigOptions.key("chiron.actuator.cooldown")
-                    .durationType()
-                    .defaultValue(Duration.ofSeconds(30))
-                    .withDescription(
-                            "No reversal of a role's count (in after out, or out after in) within this long.");
+            OPTIONS.add(
+                    Setting.duration(
+                                    "chiron.actuator.cooldown",
+                                    Duration.ofSeconds(30),
+                                    "No reversal of a role's count (in after out, or out after in) within this long.")
+                            .between(0, 86_400_000));
 
     public static final ConfigOption<Duration> MAX_AGE =
-            ConfigOptions.key("chiron.actuator.max-age")
-                    .durationType()
-                    .defaultValue(Duration.ofMinutes(2))
-                    .withDescription(
-                            "A decision more than this far behind the actuator's event-time watermark is dropped as stale.");
+            OPTIONS.add(
+                    Setting.duration(
+                                    "chiron.actuator.max-age",
+                                    Duration.ofMinutes(2),
+                                    "A decision more than this far behind the actuator's event-time watermark is dropped as stale.")
+                            .between(0, 86_400_000)
+                            .excluding(true, false));
 
     public static final ConfigOption<String> KILL_SWITCH_FILE =
-            ConfigOptions.key("chiron.actuator.kill-switch-file")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
-                            "While this file exists every decision is rejected (and recorded as such).");
+            OPTIONS.add(
+                    Setting.text(
+                            "chiron.actuator.kill-switch-file",
+                            null,
+                            "While this file exists every decision is rejected (and recorded as such)."));
 
     public static final ConfigOption<String> K8S_NAMESPACE =
-            ConfigOptions.key("chiron.actuator.kubernetes.namespace")
-                    .stringType()
-                    .defaultValue("default")
-                    .withDescription("Namespace of the scaled resources.");
+            OPTIONS.add(
+                    Setting.text(
+                            "chiron.actuator.kubernetes.namespace",
+                            "default",
+                            "Namespace of the scaled resources."));
 
     public static final ConfigOption<String> K8S_API_VERSION =
-            ConfigOptions.key("chiron.actuator.kubernetes.api-version")
-                    .stringType()
-                    .defaultValue("apps/v1")
-                    .withDescription(
-                            "API version of the scaled resources (apps/v1, leaderworkerset.x-k8s.io/v1).");
+            OPTIONS.add(
+                    Setting.text(
+                            "chiron.actuator.kubernetes.api-version",
+                            "apps/v1",
+                            "API version of the scaled resources (apps/v1, leaderworkerset.x-k8s.io/v1)."));
 
     public static final ConfigOption<String> K8S_KIND =
-            ConfigOptions.key("chiron.actuator.kubernetes.kind")
-                    .stringType()
-                    .defaultValue("Deployment")
-                    .withDescription(
-                            "Kind of the scaled resources: Deployment, StatefulSet, LeaderWorkerSet or any with a scale subresource.");
+            OPTIONS.add(
+                    Setting.text(
+                            "chiron.actuator.kubernetes.kind",
+                            "Deployment",
+                            "Kind of the scaled resources: Deployment, StatefulSet, LeaderWorkerSet or any with a scale subresource."));
 
     public static final ConfigOption<String> K8S_NAME_TEMPLATE =
-            ConfigOptions.key("chiron.actuator.kubernetes.name-template")
-                    .stringType()
-                    .defaultValue("{model}-{role}")
-                    .withDescription(
-                            "Name of a pool role's resource; {model} and {role} (lower case) are replaced.");
+            OPTIONS.add(
+                    Setting.text(
+                            "chiron.actuator.kubernetes.name-template",
+                            "{model}-{role}",
+                            "Name of a pool role's resource; {model} and {role} (lower case) are replaced."));
 
     public static final ConfigOption<String> K8S_MASTER_URL =
-            ConfigOptions.key("chiron.actuator.kubernetes.master-url")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
-                            "API server; by default the in-cluster service account or ~/.kube/config.");
+            OPTIONS.add(
+                    Setting.text(
+                            "chiron.actuator.kubernetes.master-url",
+                            null,
+                            "API server; by default the in-cluster service account or ~/.kube/config."));
 
     public static final ConfigOption<Boolean> K8S_TRUST_CERTS =
-            ConfigOptions.key("chiron.actuator.kubernetes.trust-certs")
-                    .booleanType()
-                    .defaultValue(false)
-                    .withDescription("Trust any API server certificate: for test clusters only.");
+            OPTIONS.add(
+                    Setting.flag(
+                            "chiron.actuator.kubernetes.trust-certs",
+                            false,
+                            "Trust any API server certificate: for test clusters only."));
 
     public static final ConfigOption<String> HTTP_URL =
-            ConfigOptions.key("chiron.actuator.http.url")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
-                            "Webhook the HTTP backend posts commands to (JSON, with an Idempotency-Key header).");
+            OPTIONS.add(
+                    Setting.text(
+                            "chiron.actuator.http.url",
+                            null,
+                            "Webhook the HTTP backend posts commands to (JSON, with an Idempotency-Key header)."));
 
     public static final ConfigOption<String> HTTP_AUTH_HEADER =
-            ConfigOptions.key("chiron.actuator.http.auth-header")
-                    .stringType()
-                    .defaultValue("Authorization")
-                    .withDescription("Header that carries the webhook credential.");
+            OPTIONS.add(
+                    Setting.text(
+                            "chiron.actuator.http.auth-header",
+                            "Authorization",
+                            "Header that carries the webhook credential."));
 
     public static final ConfigOption<String> HTTP_AUTH_ENV =
-            ConfigOptions.key("chiron.actuator.http.auth-env")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription("Environment variable holding the credential (never logged).");
+            OPTIONS.add(
+                    Setting.text(
+                            "chiron.actuator.http.auth-env",
+                            null,
+                            "Environment variable holding the credential (never logged)."));
 
     public static final ConfigOption<String> HTTP_AUTH_FILE =
-            ConfigOptions.key("chiron.actuator.http.auth-file")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
-                            "File holding the credential, e.g. a mounted secret (never logged).");
+            OPTIONS.add(
+                    Setting.text(
+                            "chiron.actuator.http.auth-file",
+                            null,
+                            "File holding the credential, e.g. a mounted secret (never logged)."));
 
     public static final ConfigOption<String> HTTP_SIGNING_ENV =
-            ConfigOptions.key("chiron.actuator.http.signing-secret-env")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
+            OPTIONS.add(
+                    Setting.text(
+                            "chiron.actuator.http.signing-secret-env",
+                            null,
                             "Environment variable holding the secret each body is signed with:"
                                     + " X-Chiron-Signature: sha256=HMAC(secret, timestamp + '.' +"
-                                    + " body), with X-Chiron-Timestamp (never logged).");
+                                    + " body), with X-Chiron-Timestamp (never logged)."));
 
     public static final ConfigOption<String> HTTP_SIGNING_FILE =
-            ConfigOptions.key("chiron.actuator.http.signing-secret-file")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
+            OPTIONS.add(
+                    Setting.text(
+                            "chiron.actuator.http.signing-secret-file",
+                            null,
                             "File holding the signing secret, e.g. a mounted secret (never"
-                                    + " logged).");
+                                    + " logged)."));
 
     public static final ConfigOption<String> HTTP_CA_FILE =
-            ConfigOptions.key("chiron.actuator.http.ca-file")
-                    .stringType()
-                    .noDefaultValue()
-                    .withDescription(
+            OPTIONS.add(
+                    Setting.text(
+                            "chiron.actuator.http.ca-file",
+                            null,
                             "PEM file of the certificate authorities to trust for an https URL;"
-                                    + " by default the JVM's trust store.");
+                                    + " by default the JVM's trust store."));
 
     public static final ConfigOption<Duration> HTTP_TIMEOUT =
-            ConfigOptions.key("chiron.actuator.http.timeout")
-                    .durationType()
-                    .defaultValue(Duration.ofSeconds(10))
-                    .withDescription("Timeout of one webhook request.");
+            OPTIONS.add(
+                    Setting.duration(
+                                    "chiron.actuator.http.timeout",
+                                    Duration.ofSeconds(10),
+                                    "Timeout of one webhook request.")
+                            .between(0, 3_600_000)
+                            .excluding(true, false));
 
     public static final ConfigOption<Integer> HTTP_ATTEMPTS =
-            ConfigOptions.key("chiron.actuator.http.attempts")
-                    .intType()
-                    .defaultValue(5)
-                    .withDescription(
-                            "Attempts per command, with exponential backoff and jitter between them.");
+            OPTIONS.add(
+                    Setting.integer(
+                                    "chiron.actuator.http.attempts",
+                                    5,
+                                    "Attempts per command, with exponential backoff and jitter between them.")
+                            .between(1, 100));
 
     /** The actuator's configuration from the job's options. */
     public static ActuatorConfig from(Configuration conf, ChironConfig policy) {
+        OPTIONS.check(conf);
         ActuatorConfig c = new ActuatorConfig();
         c.replicas = conf.get(REPLICAS_BACKEND);
         c.batchSize = conf.get(BATCH_SIZE_BACKEND);

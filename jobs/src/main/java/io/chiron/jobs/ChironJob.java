@@ -518,20 +518,16 @@ public final class ChironJob {
     public static void main(String[] args) throws Exception {
         Map<String, String> args_ = ParameterTool.fromArgs(args).toMap();
         ChironConfig policy;
+        Configuration conf;
         try {
-            for (String key : args_.keySet()) {
-                if (key.startsWith("chiron.") && !isJobOption(key) && !ChironConfig.isKey(key)) {
-                    throw new IllegalArgumentException(
-                            "unknown option " + key + "; see docs/configuration.md for the keys");
-                }
-            }
+            OptionsDoc.registry().requireKnown(args_.keySet(), "chiron.");
             policy = ChironConfig.defaults().withOverrides(args_);
-            Configuration checked = Configuration.fromMap(args_);
-            JobOptions.validate(checked);
+            conf = JobOptions.parse(args_);
+            JobOptions.validate(conf);
             io.chiron.kafka.KafkaReachability.check(
-                    checked.get(JobOptions.BOOTSTRAP_SERVERS),
+                    conf.get(JobOptions.BOOTSTRAP_SERVERS),
                     JobOptions.BOOTSTRAP_SERVERS.key(),
-                    clientProperties(checked),
+                    clientProperties(conf),
                     io.chiron.kafka.KafkaReachability.DEFAULT_TIMEOUT);
         } catch (IllegalArgumentException e) {
             // A bad option is the user's to fix: one line naming it, exit 2, no stack trace.
@@ -539,13 +535,8 @@ public final class ChironJob {
             System.exit(2);
             return;
         }
-        Configuration conf = Configuration.fromMap(args_);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         wireKafka(env, conf, policy);
         env.execute("chiron");
-    }
-
-    private static boolean isJobOption(String key) {
-        return OptionsDoc.jobOptions().stream().anyMatch(r -> r[0].equals(key));
     }
 }

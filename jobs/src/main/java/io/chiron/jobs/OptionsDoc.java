@@ -1,59 +1,47 @@
 package io.chiron.jobs;
 
+import io.chiron.core.Setting;
+import io.chiron.core.Settings;
 import io.chiron.policy.ChironConfig;
 
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.description.HtmlFormatter;
-
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The configuration reference, generated from the typed options themselves so the docs cannot
- * drift: the job's {@link JobOptions} and the policy's {@link ChironConfig}.
+ * The configuration reference, generated from the settings themselves so the docs cannot drift: the
+ * job's and the actuator's ({@link JobOptions#settings()}) and the policy's ({@link
+ * ChironConfig#settings()}).
  */
 public final class OptionsDoc {
     private OptionsDoc() {}
 
-    /** Every option: key, default, description. */
+    /** Every key a user may set: the job's, the actuator's and the policy's. */
+    public static Settings registry() {
+        return JobOptions.settings().plus(ChironConfig.settings());
+    }
+
+    /** The job's and the actuator's options: key, default, allowed, description. */
     public static List<String[]> jobOptions() {
+        return rows(JobOptions.settings());
+    }
+
+    /** The policy's constants: key, default, allowed, description. */
+    public static List<String[]> policyConstants() {
+        return rows(ChironConfig.settings());
+    }
+
+    private static List<String[]> rows(Settings settings) {
         List<String[]> rows = new ArrayList<>();
-        HtmlFormatter formatter = new HtmlFormatter();
-        for (Field f : fields()) {
-            if (Modifier.isStatic(f.getModifiers()) && f.getType() == ConfigOption.class) {
-                try {
-                    ConfigOption<?> o = (ConfigOption<?>) f.get(null);
-                    rows.add(
-                            new String[] {
-                                o.key(),
-                                o.hasDefaultValue() ? show(o.defaultValue()) : "(none)",
-                                formatter.format(o.description())
-                            });
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
+        for (Setting<?> s : settings.all()) {
+            rows.add(
+                    new String[] {
+                        s.key(),
+                        s.defaultValue() == null ? "(none)" : Setting.show(s.defaultValue()),
+                        s.allowed(),
+                        s.description()
+                    });
         }
         return rows;
-    }
-
-    private static List<Field> fields() {
-        List<Field> all = new ArrayList<>(List.of(JobOptions.class.getFields()));
-        all.addAll(List.of(ActuatorOptions.class.getFields()));
-        return all;
-    }
-
-    private static String show(Object value) {
-        if (value instanceof Duration d) {
-            long s = d.toSeconds();
-            return d.toMillis() % 1000 != 0
-                    ? d.toMillis() + " ms"
-                    : s % 60 == 0 && s > 0 ? s / 60 + " min" : s + " s";
-        }
-        return String.valueOf(value);
     }
 
     /** The reference as Markdown, docs/configuration.md. */
@@ -61,42 +49,31 @@ public final class OptionsDoc {
         StringBuilder md = new StringBuilder();
         md.append("# Configuration reference\n\n")
                 .append(
-                        "Generated from the code by `./chiron options --markdown`; a test keeps this file in step.\n\n")
-                .append("## The job (`--key value` to `ChironJob`, or `config.yaml`)\n\n")
-                .append("| key | default | description |\n| --- | --- | --- |\n");
-        for (String[] r : jobOptions()) {
+                        "Generated from the code by `./chiron options --markdown`; a test keeps"
+                                + " this file in step. A value outside its range, or constants"
+                                + " that contradict each other, stop the job with the key, the"
+                                + " value and what is allowed. Durations read as 500ms, 5s, 2min,"
+                                + " 1h30m or PT5S everywhere.\n\n")
+                .append("## The job (`--key value` to `ChironJob`)\n\n");
+        table(md, jobOptions());
+        md.append("\n## The policy (`ChironConfig`; `--key value` to the job, `--set key=value`")
+                .append(" to the simulator)\n\n");
+        table(md, policyConstants());
+        return md.toString();
+    }
+
+    private static void table(StringBuilder md, List<String[]> rows) {
+        md.append("| key | default | allowed | description |\n| --- | --- | --- | --- |\n");
+        for (String[] r : rows) {
             md.append("| `")
                     .append(r[0])
                     .append("` | ")
                     .append(r[1])
                     .append(" | ")
                     .append(r[2])
-                    .append(" |\n");
-        }
-        md.append("\n## The policy (`ChironConfig`)\n\n")
-                .append(
-                        "A value outside its range, or constants that contradict each other, stop"
-                                + " the job with the key, the value and what is allowed.\n\n")
-                .append("| key | default | allowed | description |\n| --- | --- | --- | --- |\n");
-        for (String[] r : ChironConfig.describe()) {
-            md.append("| `")
-                    .append(r[0])
-                    .append("` | ")
-                    .append(showPolicy(r[1]))
                     .append(" | ")
-                    .append(r[3])
-                    .append(" | ")
-                    .append(r[2])
+                    .append(r[3].replace("|", "\\|"))
                     .append(" |\n");
-        }
-        return md.toString();
-    }
-
-    private static String showPolicy(String value) {
-        try {
-            return show(Duration.parse(value));
-        } catch (RuntimeException notADuration) {
-            return value;
         }
     }
 }

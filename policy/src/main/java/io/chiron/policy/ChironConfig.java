@@ -1,12 +1,12 @@
 package io.chiron.policy;
 
-import io.chiron.core.Durations;
+import io.chiron.core.Setting;
+import io.chiron.core.Settings;
 
 import java.io.Serializable;
 import java.lang.reflect.Field;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -285,17 +285,30 @@ public final class ChironConfig implements Serializable {
     /** A copy with changes applied, e.g. {@code cfg.with(c -> c.beta = 0.5)}. */
     public ChironConfig with(Consumer<ChironConfig> change) {
         ChironConfig copy = new ChironConfig();
-        try {
-            for (Field f : ChironConfig.class.getFields()) {
-                if (f.isAnnotationPresent(Param.class)) {
-                    f.set(copy, f.get(this));
-                }
-            }
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
+        for (Field f : FIELDS.values()) {
+            set(f, copy, get(f, this));
         }
         change.accept(copy);
         return copy;
+    }
+
+    /**
+     * The policy's settings, one per {@link Param} field in declaration order, with the defaults of
+     * {@link #defaults()}: the registry that parses, checks and documents every constant.
+     */
+    public static Settings settings() {
+        return SETTINGS;
+    }
+
+    /** The setting of a key of this class's, e.g. for a command-line flag bound to it. */
+    @SuppressWarnings("unchecked")
+    public static <T> Setting<T> setting(String key, Class<T> type) {
+        Setting<?> s =
+                SETTINGS.find(key).orElseThrow(() -> new IllegalArgumentException("no key " + key));
+        if (s.type() != type) {
+            throw new IllegalArgumentException(key + " is a " + s.type().getSimpleName());
+        }
+        return (Setting<T>) s;
     }
 
     /**
@@ -307,27 +320,10 @@ public final class ChironConfig implements Serializable {
      */
     public ChironConfig withOverrides(Map<String, String> values) {
         return with(copy -> {
-                    for (Field f : ChironConfig.class.getFields()) {
-                        Param p = f.getAnnotation(Param.class);
-                        String value = p == null ? null : values.get(p.key());
-                        if (value == null) {
-                            continue;
-                        }
-                        Object parsed;
-                        try {
-                            parsed = parse(f.getType(), value.trim());
-                        } catch (RuntimeException e) {
-                            throw new IllegalArgumentException(
-                                    p.key() + " = '" + value + "': " + allowed(f.getType()), e);
-                        }
-                        if (!inRange(p, parsed)) {
-                            throw new IllegalArgumentException(
-                                    p.key() + " = '" + value + "': must be " + range(p, f));
-                        }
-                        try {
-                            f.set(copy, parsed);
-                        } catch (IllegalAccessException e) {
-                            throw new IllegalStateException(e);
+                    for (Map.Entry<Setting<?>, Field> e : FIELDS.entrySet()) {
+                        String value = values.get(e.getKey().key());
+                        if (value != null) {
+                            set(e.getValue(), copy, e.getKey().parse(value));
                         }
                     }
                 })
@@ -339,17 +335,10 @@ public final class ChironConfig implements Serializable {
      *
      * @throws IllegalArgumentException naming the key, the value and what is allowed
      */
+    @SuppressWarnings("unchecked")
     public ChironConfig validate() {
-        try {
-            for (Field f : ChironConfig.class.getFields()) {
-                Param p = f.getAnnotation(Param.class);
-                if (p != null && !inRange(p, f.get(this))) {
-                    throw new IllegalArgumentException(
-                            p.key() + " = " + f.get(this) + ": must be " + range(p, f));
-                }
-            }
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
+        for (Map.Entry<Setting<?>, Field> e : FIELDS.entrySet()) {
+            ((Setting<Object>) e.getKey()).check(get(e.getValue(), this));
         }
         if (batchMin > batchMax) {
             throw new IllegalArgumentException(
@@ -376,115 +365,9 @@ public final class ChironConfig implements Serializable {
         return this;
     }
 
-    private static double magnitude(Object value) {
-        if (value instanceof Enum<?>) {
-            return 0; // no range: the parse names the allowed values
-        }
-        return value instanceof Duration d ? d.toMillis() : ((Number) value).doubleValue();
-    }
-
-    private static boolean inRange(Param p, Object value) {
-        double v = magnitude(value);
-        boolean aboveMin = p.minExclusive() ? v > p.min() : v >= p.min();
-        boolean belowMax = p.maxExclusive() ? v < p.max() : v <= p.max();
-        return aboveMin && belowMax;
-    }
-
-    /** The allowed range in words: "in (0, 1)", "from 1 s to 1 h". */
-    static String range(Param p, Field f) {
-        if (f.getType().isEnum()) {
-            return "one of " + choices(f.getType());
-        }
-        boolean duration = f.getType() == Duration.class;
-        String lo = bound(p.min(), duration);
-        String hi = bound(p.max(), duration);
-        if (duration) {
-            return "from " + lo + (p.minExclusive() ? " (excluded)" : "") + " to " + hi;
-        }
-        return "in "
-                + (p.minExclusive() ? "(" : "[")
-                + lo
-                + ", "
-                + hi
-                + (p.maxExclusive() ? ")" : "]");
-    }
-
-    private static String bound(double v, boolean duration) {
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "inf" : "-inf";
-        }
-        if (!duration) {
-            return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
-        }
-        long ms = (long) v;
-        if (ms == 0) {
-            return "0 s";
-        }
-        if (ms % 3_600_000 == 0) {
-            return ms / 3_600_000 + " h";
-        }
-        if (ms % 60_000 == 0) {
-            return ms / 60_000 + " min";
-        }
-        if (ms % 1_000 == 0) {
-            return ms / 1_000 + " s";
-        }
-        return ms + " ms";
-    }
-
     /** Whether a key is one of this class's. */
     public static boolean isKey(String key) {
-        for (Field f : ChironConfig.class.getFields()) {
-            Param p = f.getAnnotation(Param.class);
-            if (p != null && p.key().equals(key)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Object parse(Class<?> type, String value) {
-        if (type.isEnum()) {
-            for (Object c : type.getEnumConstants()) {
-                if (((Enum) c).name().equalsIgnoreCase(value.replace('-', '_'))) {
-                    return c;
-                }
-            }
-            throw new IllegalArgumentException("not one of " + choices(type));
-        }
-        if (type == int.class) {
-            return Integer.parseInt(value);
-        }
-        if (type == double.class) {
-            double d = Double.parseDouble(value);
-            if (!Double.isFinite(d)) {
-                throw new IllegalArgumentException("not finite");
-            }
-            return d;
-        }
-        if (type == Duration.class) {
-            return Durations.parse(value);
-        }
-        throw new IllegalArgumentException("unsupported type " + type);
-    }
-
-    private static String choices(Class<?> type) {
-        StringBuilder b = new StringBuilder();
-        for (Object c : type.getEnumConstants()) {
-            b.append(b.length() == 0 ? "" : ", ").append(((Enum<?>) c).name().toLowerCase());
-        }
-        return b.toString();
-    }
-
-    private static String allowed(Class<?> type) {
-        if (type.isEnum()) {
-            return "one of " + choices(type);
-        }
-        if (type == Duration.class) {
-            return Durations.ALLOWED;
-        }
-        return type == int.class ? "an integer" : "a number";
+        return SETTINGS.has(key);
     }
 
     /** ITL bound of a class, ms. */
@@ -492,26 +375,48 @@ public final class ChironConfig implements Serializable {
         return (interactive ? interactiveItl : batchItl).toMillis();
     }
 
-    /** Key, default, description and range of every constant, for the documentation table. */
-    public static List<String[]> describe() {
-        List<String[]> rows = new ArrayList<>();
-        ChironConfig defaults = defaults();
+    private static final Map<Setting<?>, Field> FIELDS = bindFields();
+    private static final Settings SETTINGS = Settings.of(FIELDS.keySet());
+
+    /** One setting per {@link Param} field, bound to the field it reads and writes. */
+    private static Map<Setting<?>, Field> bindFields() {
+        Map<Setting<?>, Field> fields = new LinkedHashMap<>();
+        ChironConfig defaults = new ChironConfig();
         for (Field f : ChironConfig.class.getFields()) {
             Param p = f.getAnnotation(Param.class);
             if (p != null) {
-                try {
-                    rows.add(
-                            new String[] {
-                                p.key(),
-                                String.valueOf(f.get(defaults)),
-                                p.description(),
-                                range(p, f)
-                            });
-                } catch (IllegalAccessException e) {
-                    throw new IllegalStateException(e);
-                }
+                fields.put(setting(p, boxed(f.getType()), get(f, defaults)), f);
             }
         }
-        return rows;
+        return fields;
+    }
+
+    private static <T> Setting<T> setting(Param p, Class<T> type, Object defaultValue) {
+        return Setting.of(p.key(), type, type.cast(defaultValue), p.description())
+                .between(p.min(), p.max())
+                .excluding(p.minExclusive(), p.maxExclusive());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Class<Object> boxed(Class<?> type) {
+        Class<?> boxed =
+                type == int.class ? Integer.class : type == double.class ? Double.class : type;
+        return (Class<Object>) boxed;
+    }
+
+    private static Object get(Field f, ChironConfig c) {
+        try {
+            return f.get(c);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void set(Field f, ChironConfig c, Object value) {
+        try {
+            f.set(c, value);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
