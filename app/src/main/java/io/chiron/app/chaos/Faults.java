@@ -1,5 +1,8 @@
 package io.chiron.app.chaos;
 
+import io.chiron.actuator.ActuatorConfig;
+import io.chiron.jobs.ActuatorOptions;
+import io.chiron.jobs.JobOptions;
 import io.chiron.records.ActuationResult;
 import io.chiron.records.ActuationStatus;
 import io.chiron.records.DecisionAction;
@@ -264,17 +267,17 @@ public final class Faults {
 
             @Override
             public void configure(Configuration conf, Backends b) {
-                conf.setString("chiron.actuator.dry-run", "false");
-                conf.setString("chiron.actuator.backend.batch-size", "KAFKA");
+                conf.set(JobOptions.DRY_RUN, false);
+                conf.set(ActuatorOptions.BATCH_SIZE_BACKEND, ActuatorConfig.Backend.KAFKA);
                 if (backend == Backend.WEBHOOK) {
-                    conf.setString("chiron.actuator.backend.replicas", "HTTP");
-                    conf.setString("chiron.actuator.http.url", b.webhookUrl());
-                    conf.setString("chiron.actuator.http.timeout", "2 s");
+                    conf.set(ActuatorOptions.REPLICAS_BACKEND, ActuatorConfig.Backend.HTTP);
+                    conf.set(ActuatorOptions.HTTP_URL, b.webhookUrl());
+                    conf.set(ActuatorOptions.HTTP_TIMEOUT, Duration.ofSeconds(2));
                 } else {
-                    conf.setString("chiron.actuator.backend.replicas", "KUBERNETES");
-                    conf.setString("chiron.actuator.kubernetes.master-url", b.kubernetesUrl());
-                    conf.setString("chiron.actuator.kubernetes.namespace", b.kubernetesNamespace());
-                    conf.setString("chiron.actuator.kubernetes.trust-certs", "true");
+                    conf.set(ActuatorOptions.REPLICAS_BACKEND, ActuatorConfig.Backend.KUBERNETES);
+                    conf.set(ActuatorOptions.K8S_MASTER_URL, b.kubernetesUrl());
+                    conf.set(ActuatorOptions.K8S_NAMESPACE, b.kubernetesNamespace());
+                    conf.set(ActuatorOptions.K8S_TRUST_CERTS, true);
                 }
             }
 
