@@ -18,6 +18,7 @@ import org.apache.flink.util.OutputTag;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -54,6 +55,11 @@ public final class PreAggregate extends AbstractStreamOperator<Telemetry>
 
     private transient Map<String, InstanceWindow> currentInstances;
     private transient Map<String, PoolWindow> currentPools;
+
+    /** The pool partial of the last event's model in the current window (null: look it up). */
+    private transient PoolWindow currentPool;
+
+    private transient String currentModel;
     private transient Counter partials;
     private transient Counter passedOn;
 
@@ -96,11 +102,18 @@ public final class PreAggregate extends AbstractStreamOperator<Telemetry>
             currentStart = start;
             currentInstances = instances.computeIfAbsent(start, s -> new HashMap<>());
             currentPools = pools.computeIfAbsent(start, s -> new HashMap<>());
+            currentPool = null;
         }
         if (e.getInstanceId() != null) {
             currentInstances.computeIfAbsent(e.getInstanceId(), id -> new InstanceWindow()).add(e);
         }
-        currentPools.computeIfAbsent(e.getModel(), m -> new PoolWindow()).add(e, bucketMs);
+        // A fleet serves a few models: most events are the last one's, an equals instead of a
+        // hash lookup (the two lookups per event were 7 % of the source task's samples).
+        if (currentPool == null || !Objects.equals(currentModel, e.getModel())) {
+            currentModel = e.getModel();
+            currentPool = currentPools.computeIfAbsent(currentModel, m -> new PoolWindow());
+        }
+        currentPool.add(e, bucketMs);
     }
 
     @Override
@@ -129,6 +142,7 @@ public final class PreAggregate extends AbstractStreamOperator<Telemetry>
     private void flushBefore(long start) {
         currentInstances = null;
         currentPools = null;
+        currentPool = null;
         for (Iterator<Map.Entry<Long, Map<String, InstanceWindow>>> it =
                         instances.headMap(start, true).entrySet().iterator();
                 it.hasNext(); ) {

@@ -41,6 +41,20 @@ final class LatencySketch implements Serializable {
             return;
         }
         total += count;
+        // Kept as its bucket's lowest value, which compaction would make it anyway: a value whose
+        // bucket the sketch holds already is counted in place, without a pair of its own.
+        long bucket = BUCKETS.lowestEquivalentValue(Math.max(0, value));
+        if (size > 0 && values[size - 1] == bucket) {
+            counts[size - 1] += count;
+            return;
+        }
+        if (compacted > 0) {
+            int at = Arrays.binarySearch(values, 0, compacted, bucket);
+            if (at >= 0) {
+                counts[at] += count;
+                return;
+            }
+        }
         if (values == null) {
             values = new long[8];
             counts = new long[8];
@@ -53,7 +67,7 @@ final class LatencySketch implements Serializable {
                 counts = Arrays.copyOf(counts, size * 2);
             }
         }
-        values[size] = Math.max(0, value);
+        values[size] = bucket;
         counts[size] = count;
         size++;
     }
