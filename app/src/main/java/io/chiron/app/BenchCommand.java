@@ -216,8 +216,10 @@ final class BenchCommand implements Callable<Integer> {
         for (int p : new int[] {1, 2}) {
             double[] raw = perSecond(rates, "raw", p);
             double[] job = perSecond(rates, "telemetry", p);
+            double[] floor = perSecond(rates, PipelineBench.SOURCE_FLOOR, p);
             double rawMedian = median(raw);
             double jobMedian = median(job);
+            double floorMedian = median(floor);
             out.add(
                     new BenchResults.Pipeline(
                             p,
@@ -227,17 +229,22 @@ final class BenchCommand implements Callable<Integer> {
                             jobMedian,
                             jobMedian / rawMedian,
                             raw,
-                            job));
+                            job,
+                            floorMedian,
+                            floorMedian / rawMedian));
             console.printf(
                     "  parallelism %d: job %,.0f / raw %,.0f records/s = %.2f (medians of %d"
-                            + " rounds; ratios %.2f to %.2f)%n",
+                            + " rounds; ratios %.2f to %.2f); the source and decoding alone:"
+                            + " %,.0f = %.2f%n",
                     p,
                     jobMedian,
                     rawMedian,
                     jobMedian / rawMedian,
                     repeats,
                     min(job) / max(raw),
-                    max(job) / min(raw));
+                    max(job) / min(raw),
+                    floorMedian,
+                    floorMedian / rawMedian);
         }
         return out;
     }

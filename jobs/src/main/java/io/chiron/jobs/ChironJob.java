@@ -50,6 +50,7 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
 import org.apache.flink.util.OutputTag;
 import org.apache.flink.util.ParameterTool;
@@ -192,6 +193,27 @@ public final class ChironJob {
                                 .name("sliding per-instance signals")
                                 .uid("sliding-signals");
         return new Streams(instanceSignals, slidingSignals, poolSignals, local.union(global), late);
+    }
+
+    /**
+     * The job's request source and its decoding alone, into a sink that discards: what any job
+     * reading the topic through Flink's Kafka source pays before its own work. The pipeline
+     * benchmark's floor, not a way to run Chiron.
+     */
+    public static void wireSourceOnly(StreamExecutionEnvironment env, Configuration conf) {
+        JobOptions.validate(conf);
+        env.setParallelism(conf.get(JobOptions.PARALLELISM));
+        configureRecovery(env, conf);
+        decode(
+                        env,
+                        conf,
+                        clientProperties(conf),
+                        conf.get(JobOptions.REQUESTS_TOPIC),
+                        RequestEvent.class,
+                        "requests")
+                .sinkTo(new DiscardingSink<>())
+                .name("discard")
+                .uid("discard");
     }
 
     /**

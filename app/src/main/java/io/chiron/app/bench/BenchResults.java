@@ -32,7 +32,10 @@ public final class BenchResults {
             double ratio,
             // Spelled out: the naming strategy would make "per_seach" of "PerSEach".
             @JsonProperty("raw_records_per_s_each") double[] rawRecordsPerSEach,
-            @JsonProperty("job_records_per_s_each") double[] jobRecordsPerSEach)
+            @JsonProperty("job_records_per_s_each") double[] jobRecordsPerSEach,
+            // The job's Kafka source and decoding alone: the floor any job on the source pays.
+            double sourceFloorRecordsPerS,
+            double sourceFloorRatio)
             implements Result {
         @Override
         public String benchmark() {

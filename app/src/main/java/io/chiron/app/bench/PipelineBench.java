@@ -39,9 +39,9 @@ import java.util.function.Consumer;
 /**
  * Throughput of the telemetry job against the raw limit of this machine, on one topic of request
  * events: a plain KafkaConsumer decoding every record with Avro (1 and 2 threads), and the job
- * itself, unchanged, bounded to the same records (parallelism 1 and 2). The job's rate counts its
- * processing only: its runtime on the records less its runtime on an empty topic, measured in the
- * same run.
+ * itself, unchanged, bounded to the same records (parallelism 1 and 2); beside it the floor, the
+ * job's Kafka source and decoding with nothing after them. The job's rate counts its processing
+ * only: its runtime on the records less its runtime on an empty topic, measured in the same run.
  */
 public final class PipelineBench {
     /** One measured figure. */
@@ -50,6 +50,9 @@ public final class PipelineBench {
             return records / seconds;
         }
     }
+
+    /** What the floor's rates are called: Flink's Kafka source and the job's decoding alone. */
+    public static final String SOURCE_FLOOR = "source floor";
 
     private PipelineBench() {}
 
@@ -168,6 +171,20 @@ public final class PipelineBench {
     public static double jobSeconds(
             EmbeddedStack stack, String requests, String heartbeats, int parallelism)
             throws Exception {
+        return jobSeconds(stack, requests, heartbeats, parallelism, false);
+    }
+
+    /**
+     * @param sourceOnly run the job's request source and decoding alone ({@link
+     *     ChironJob#wireSourceOnly}): the floor of any job on Flink's Kafka source
+     */
+    private static double jobSeconds(
+            EmbeddedStack stack,
+            String requests,
+            String heartbeats,
+            int parallelism,
+            boolean sourceOnly)
+            throws Exception {
         Configuration conf = new Configuration();
         conf.set(JobOptions.BOOTSTRAP_SERVERS, stack.bootstrapServers());
         conf.set(JobOptions.REQUESTS_TOPIC, requests);
@@ -179,7 +196,11 @@ public final class PipelineBench {
         conf.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ZERO);
         conf.set(JobOptions.GROUP_ID, "bench-" + System.nanoTime());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        ChironJob.wireKafka(env, conf, ChironConfig.defaults());
+        if (sourceOnly) {
+            ChironJob.wireSourceOnly(env, conf);
+        } else {
+            ChironJob.wireKafka(env, conf, ChironConfig.defaults());
+        }
         JobID job = stack.flink().submit(env, "chiron-bench");
         var result = stack.flink().result(job).get();
         if (!result.isSuccess()) {
@@ -218,16 +239,27 @@ public final class PipelineBench {
                                     round, threads, r.perSecond()));
                 }
                 for (int p : new int[] {1, 2}) {
-                    double overhead = jobSeconds(stack, empty, empty, p);
-                    double total = jobSeconds(stack, requests, empty, p);
-                    Rate r =
-                            new Rate("telemetry job", p, records, Math.max(1e-3, total - overhead));
-                    rates.add(r);
-                    progress.accept(
-                            String.format(
-                                    "round %d: job at parallelism %d: %,.0f records/s (%.1f s, less"
-                                            + " %.1f s of start and stop)",
-                                    round, p, r.perSecond(), total, overhead));
+                    for (boolean sourceOnly : new boolean[] {false, true}) {
+                        double overhead = jobSeconds(stack, empty, empty, p, sourceOnly);
+                        double total = jobSeconds(stack, requests, empty, p, sourceOnly);
+                        Rate r =
+                                new Rate(
+                                        sourceOnly ? SOURCE_FLOOR : "telemetry job",
+                                        p,
+                                        records,
+                                        Math.max(1e-3, total - overhead));
+                        rates.add(r);
+                        progress.accept(
+                                String.format(
+                                        "round %d: %s at parallelism %d: %,.0f records/s (%.1f s,"
+                                                + " less %.1f s of start and stop)",
+                                        round,
+                                        sourceOnly ? "source + decode alone" : "job",
+                                        p,
+                                        r.perSecond(),
+                                        total,
+                                        overhead));
+                    }
                 }
             }
         }

@@ -29,7 +29,9 @@ class BenchResultsTest {
                                         1.0,
                                         0.5,
                                         new double[] {2},
-                                        new double[] {1}),
+                                        new double[] {1},
+                                        1.5,
+                                        0.75),
                                 new BenchResults.Latency(
                                         1, 1000, 999.5, true, 10, 7, 400, 680, 800, 2000, stages)),
                         12.5);
@@ -40,6 +42,7 @@ class BenchResultsTest {
         assertThat(pipeline.get("benchmark").asText()).isEqualTo("pipeline");
         assertThat(pipeline.get("job_records_per_s").asDouble()).isEqualTo(1.0);
         assertThat(pipeline.get("raw_records_per_s_each").get(0).asDouble()).isEqualTo(2.0);
+        assertThat(pipeline.get("source_floor_ratio").asDouble()).isEqualTo(0.75);
         JsonNode latency = j.get("benchmarks").get(1);
         assertThat(latency.get("benchmark").asText()).isEqualTo("latency");
         assertThat(latency.get("decision_latency_p99_ms").asDouble()).isEqualTo(680.0);
