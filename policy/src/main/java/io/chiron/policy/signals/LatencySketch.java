@@ -127,72 +127,61 @@ final class LatencySketch implements Serializable {
         return percentiles(scale, percentile)[0];
     }
 
-    /** One pair per bucket, in value order: each value replaced by its bucket's lowest value. */
+    /**
+     * One pair per bucket, in value order. The pairs since the last compaction are buckets already
+     * ({@link #record} keeps each as its bucket's lowest value) and none of them is a bucket of the
+     * compacted prefix ({@link #record} counts those in place), so compaction sorts the few new
+     * pairs where they are, adds up their equal buckets and merges them into the prefix from the
+     * back: no allocation but a copy of the new pairs, and none at all for a sketch compacted the
+     * first time (a partial window's, whose sketches hold a handful of values).
+     */
     private void compact() {
         if (size == compacted) {
             return;
         }
-        // The pairs since the last compaction, to their buckets. Most fall into a bucket the
-        // compacted prefix has already (a binary search, the count added in place); the rest are
-        // new buckets, sorted (insertion sort: a few at most) and merged in.
-        int m = size - compacted;
-        long[] v = null;
-        long[] c = null;
-        int k = 0;
-        for (int i = compacted; i < size; i++) {
-            long value = BUCKETS.lowestEquivalentValue(values[i]);
-            int at = Arrays.binarySearch(values, 0, compacted, value);
-            if (at >= 0) {
-                counts[at] += counts[i];
-                continue;
-            }
-            if (v == null) {
-                v = new long[m];
-                c = new long[m];
-            }
+        // The new pairs sorted in place (insertion sort: at most COMPACT_AT and a few).
+        for (int i = compacted + 1; i < size; i++) {
+            long value = values[i];
             long count = counts[i];
-            int j = k - 1;
-            while (j >= 0 && v[j] > value) {
-                v[j + 1] = v[j];
-                c[j + 1] = c[j];
+            int j = i - 1;
+            while (j >= compacted && values[j] > value) {
+                values[j + 1] = values[j];
+                counts[j + 1] = counts[j];
                 j--;
             }
-            v[j + 1] = value;
-            c[j + 1] = count;
-            k++;
+            values[j + 1] = value;
+            counts[j + 1] = count;
         }
-        if (k == 0) {
-            size = compacted;
-            return;
-        }
-        // Merged with the compacted prefix, equal buckets added up.
-        long[] mv = new long[Math.max(8, compacted + k + COMPACT_AT)];
-        long[] mc = new long[mv.length];
-        int n = 0;
-        int i = 0;
-        int x = 0;
-        while (i < compacted || x < k) {
-            long value;
-            long count;
-            if (x >= k || (i < compacted && values[i] <= v[x])) {
-                value = values[i];
-                count = counts[i++];
+        // Their equal buckets added up.
+        int end = compacted;
+        for (int i = compacted; i < size; i++) {
+            if (end > compacted && values[end - 1] == values[i]) {
+                counts[end - 1] += counts[i];
             } else {
-                value = v[x];
-                count = c[x++];
-            }
-            if (n > 0 && mv[n - 1] == value) {
-                mc[n - 1] += count;
-            } else {
-                mv[n] = value;
-                mc[n] = count;
-                n++;
+                values[end] = values[i];
+                counts[end] = counts[i];
+                end++;
             }
         }
-        values = mv;
-        counts = mc;
-        size = n;
-        compacted = n;
+        if (compacted > 0) {
+            // Merged into the prefix from the back: the two runs share no bucket.
+            int k = end - compacted;
+            long[] newValues = Arrays.copyOfRange(values, compacted, end);
+            long[] newCounts = Arrays.copyOfRange(counts, compacted, end);
+            int i = compacted - 1;
+            int x = k - 1;
+            for (int out = end - 1; x >= 0; out--) {
+                if (i >= 0 && values[i] > newValues[x]) {
+                    values[out] = values[i];
+                    counts[out] = counts[i--];
+                } else {
+                    values[out] = newValues[x];
+                    counts[out] = newCounts[x--];
+                }
+            }
+        }
+        size = end;
+        compacted = end;
     }
 
     void writeTo(DataOutput out) throws IOException {

@@ -71,6 +71,32 @@ class LatencySketchTest {
                 .isEqualTo(values.size());
     }
 
+    /**
+     * Compaction at any moment (a percentile asked, a partial shipped, the pending pairs full)
+     * merges the new pairs into the compacted ones without changing an answer: after every {@code
+     * every} values the sketch is asked, and it answers as an HdrHistogram holding the same values.
+     */
+    @Property(tries = 200, seed = "7")
+    void compactingAtAnyMomentKeepsTheAnswers(
+            @ForAll @Size(min = 1, max = 600) List<@LongRange(min = 0, max = 200_000) Long> values,
+            @ForAll @IntRange(min = 1, max = 100) int every) {
+        Histogram reference = new Histogram(2);
+        reference.setAutoResize(true);
+        LatencySketch sketch = new LatencySketch();
+        for (int i = 0; i < values.size(); i++) {
+            reference.recordValue(values.get(i));
+            sketch.record(values.get(i), 1);
+            if (i % every == every - 1) {
+                assertThat(sketch.at(50, 1)).isEqualTo(reference.getValueAtPercentile(50));
+            }
+        }
+        for (double p : PERCENTILES) {
+            assertThat(sketch.at(p, 1)).as("p%s", p).isEqualTo(reference.getValueAtPercentile(p));
+        }
+        assertThat(sketch.at(0, 1)).isEqualTo(reference.getValueAtPercentile(0));
+        assertThat(sketch.totalCount()).isEqualTo(values.size());
+    }
+
     @Test
     void holdsOnePairPerBucketHoweverManyValues() throws IOException {
         LatencySketch few = new LatencySketch();
