@@ -18,6 +18,8 @@ import org.apache.avro.specific.SpecificRecord;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Telemetry that arrived after its window had closed: counted ({@code lateRecords}) and kept, as a
@@ -30,6 +32,9 @@ public final class LateRecords<T> extends ProcessFunction<T, DeadLetter> {
     private final String topic;
     private transient Counter late;
 
+    /** One codec per record type, made once: a codec builds its Avro reader and writer. */
+    private transient Map<Class<?>, AvroCodec<SpecificRecord>> codecs;
+
     public LateRecords(String topic) {
         this.topic = topic;
     }
@@ -38,6 +43,12 @@ public final class LateRecords<T> extends ProcessFunction<T, DeadLetter> {
     public void open(OpenContext context) {
         AvroTrust.install(); // before any record of ours is deserialized in this task
         late = getRuntimeContext().getMetricGroup().counter("lateRecords");
+        codecs = new HashMap<>();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static AvroCodec<SpecificRecord> codec(Class<?> type) {
+        return AvroCodec.of((Class<SpecificRecord>) type);
     }
 
     @Override
@@ -73,10 +84,7 @@ public final class LateRecords<T> extends ProcessFunction<T, DeadLetter> {
             bytes = buffer.getCopyOfBuffer();
         } else {
             SpecificRecord record = unwrap(value);
-            @SuppressWarnings("unchecked")
-            AvroCodec<SpecificRecord> codec =
-                    AvroCodec.of((Class<SpecificRecord>) record.getClass());
-            bytes = codec.encode(record);
+            bytes = codecs.computeIfAbsent(record.getClass(), LateRecords::codec).encode(record);
         }
         out.collect(
                 DeadLetter.newBuilder()
