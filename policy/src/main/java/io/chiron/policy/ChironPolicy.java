@@ -74,8 +74,14 @@ public final class ChironPolicy implements ScalingPolicy {
         return roleSplit(total);
     }
 
-    /** Chiron's split of a starting fleet: 60 % interactive, 20 % mixed, the rest batch. */
+    /**
+     * Chiron's split of a starting fleet: 60 % interactive, 20 % mixed, the rest batch; a fleet of
+     * one is one MIXED instance, which serves both classes.
+     */
     public static RoleCounts roleSplit(int total) {
+        if (total <= 1) {
+            return RoleCounts.of(0, Math.max(0, total), 0);
+        }
         int mixed = Math.max(1, Math.round(total * 0.2f));
         int interactive = Math.max(1, Math.round(total * 0.6f));
         return RoleCounts.of(interactive, mixed, Math.max(0, total - interactive - mixed));

@@ -8,8 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The MIXED headroom: interactive and mixed instances together cover the interactive peak of the
- * recent history over one cold-start interval, since no cold start is fast enough for a burst.
+ * The MIXED headroom, the burst reserve: interactive and mixed instances together cover the
+ * interactive peak of the recent history's short bursts (chiron.global.burst-span), since no cold
+ * start is fast enough for a burst; the mixed instances do batch work while no burst is on.
  */
 final class HeadroomRule implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -27,7 +28,9 @@ final class HeadroomRule implements Serializable {
      */
     Proposal propose(Look look, int interactiveTarget) {
         int current = look.current().get(InstanceRole.MIXED);
-        double ratio = load.peakToMean(look.state());
+        // Bursts shorter than a cold start are what the reserve is for: their peak is measured
+        // over chiron.global.burst-span, which a cold-start interval would average away.
+        double ratio = load.peakToMean(look.state(), config.burstSpan);
         // The mean need times the peak-to-mean ratio, sized from the mean need and not from the
         // interactive count, which itself follows bursts.
         double meanNeed =
@@ -45,7 +48,7 @@ final class HeadroomRule implements Serializable {
                     wanted,
                     String.format(
                             "mixed headroom: the interactive peak (mean need %.1f x peak-to-mean"
-                                    + " %.2f over one cold start) needs %.1f instances, %d are"
+                                    + " %.2f of short bursts) needs %.1f instances, %d are"
                                     + " interactive: %d mixed",
                             meanNeed, ratio, peakNeed, interactiveTarget, wanted),
                     inputs);

@@ -129,12 +129,12 @@ final class PoolLoad implements Serializable {
     }
 
     /**
-     * Peak-to-mean of interactive arrivals: the busiest cold-start interval of the history against
-     * its mean; 1 until a cold-start interval has been seen.
+     * Peak-to-mean of interactive arrivals: the busiest interval of {@code burst} (whole windows)
+     * in the history against the mean of such intervals; 1 until one has been seen.
      */
-    double peakToMean(PoolState state) {
+    double peakToMean(PoolState state, Duration burst) {
         int n = state.arrivalWindows;
-        int span = timing.windows(timing.coldStart());
+        int span = timing.windows(burst);
         if (n < span) {
             return 1;
         }
