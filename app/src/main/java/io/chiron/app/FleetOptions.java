@@ -20,7 +20,8 @@ final class FleetOptions {
             names = "--instances",
             description =
                     "Instances at the start. Chiron splits them 60/20/20 into interactive, mixed"
-                            + " and batch; baselines run them all mixed. Default: what the first"
+                            + " and batch (one instance: one mixed); baselines run them all mixed."
+                            + " Default: what the first"
                             + " minutes of the load need (a fleet already running when the trace"
                             + " starts), and for static the peak the whole load needs.")
     Integer instances;
