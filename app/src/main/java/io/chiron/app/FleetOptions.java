@@ -1,8 +1,10 @@
 package io.chiron.app;
 
 import io.chiron.core.RoleCounts;
+import io.chiron.core.Setting;
 import io.chiron.fleet.sim.SimConfig;
 import io.chiron.fleet.workload.Workload;
+import io.chiron.policy.ChironConfig;
 import io.chiron.policy.ScalingPolicy;
 import io.chiron.policy.baseline.StaticPolicy;
 import io.chiron.policy.profile.GpuProfile;
@@ -194,7 +196,7 @@ final class FleetOptions {
         c.prefillBacklog = prefillBacklog;
         if (policyOverrides != null) {
             for (String key : policyOverrides.keySet()) {
-                if (!io.chiron.policy.ChironConfig.isKey(key)) {
+                if (!ChironConfig.isKey(key)) {
                     throw new IllegalArgumentException(
                             "--set " + key + ": not a policy constant; see docs/configuration.md");
                 }
@@ -205,7 +207,7 @@ final class FleetOptions {
         return c;
     }
 
-    private static io.chiron.core.Setting<Duration> policySetting(String key) {
-        return io.chiron.policy.ChironConfig.setting(key, Duration.class);
+    private static Setting<Duration> policySetting(String key) {
+        return ChironConfig.setting(key, Duration.class);
     }
 }

@@ -164,11 +164,7 @@ public final class Setting<T> implements Serializable {
      * @throws IllegalArgumentException "key = value: must be …"
      */
     public T check(T value) {
-        if (value != null && !allows(value)) {
-            throw new IllegalArgumentException(
-                    key + " = " + show(value) + ": must be " + allowed());
-        }
-        return value;
+        return check(value, key + " = ", "");
     }
 
     /**
@@ -177,9 +173,13 @@ public final class Setting<T> implements Serializable {
      * @throws IllegalArgumentException "NAME value: must be … (key)"
      */
     public T check(String name, T value) {
+        return check(value, name + " ", " (" + key + ")");
+    }
+
+    private T check(T value, String before, String after) {
         if (value != null && !allows(value)) {
             throw new IllegalArgumentException(
-                    name + " " + show(value) + ": must be " + allowed() + " (" + key + ")");
+                    before + show(value) + ": must be " + allowed() + after);
         }
         return value;
     }

@@ -195,15 +195,20 @@ public final class ChironJob {
         return new Streams(instanceSignals, slidingSignals, poolSignals, local.union(global), late);
     }
 
+    /** What every wiring does first: the options checked, the parallelism, recovery. */
+    private static void configure(StreamExecutionEnvironment env, Configuration conf) {
+        JobOptions.validate(conf);
+        env.setParallelism(conf.get(JobOptions.PARALLELISM));
+        configureRecovery(env, conf);
+    }
+
     /**
      * The job's request source and its decoding alone, into a sink that discards: what any job
      * reading the topic through Flink's Kafka source pays before its own work. The pipeline
      * benchmark's floor, not a way to run Chiron.
      */
     public static void wireSourceOnly(StreamExecutionEnvironment env, Configuration conf) {
-        JobOptions.validate(conf);
-        env.setParallelism(conf.get(JobOptions.PARALLELISM));
-        configureRecovery(env, conf);
+        configure(env, conf);
         decode(
                         env,
                         conf,
@@ -222,9 +227,7 @@ public final class ChironJob {
      */
     public static Streams wireKafka(
             StreamExecutionEnvironment env, Configuration conf, ChironConfig policy) {
-        JobOptions.validate(conf);
-        env.setParallelism(conf.get(JobOptions.PARALLELISM));
-        configureRecovery(env, conf);
+        configure(env, conf);
         String bootstrap = conf.get(JobOptions.BOOTSTRAP_SERVERS);
         Map<String, String> client = clientProperties(conf);
         DeliveryGuarantee delivery =
@@ -544,8 +547,7 @@ public final class ChironJob {
         try {
             OptionsDoc.registry().requireKnown(args_.keySet(), "chiron.");
             policy = ChironConfig.defaults().withOverrides(args_);
-            conf = JobOptions.parse(args_);
-            JobOptions.validate(conf);
+            conf = JobOptions.parse(args_); // every value given is range-checked here
             io.chiron.kafka.KafkaReachability.check(
                     conf.get(JobOptions.BOOTSTRAP_SERVERS),
                     JobOptions.BOOTSTRAP_SERVERS.key(),

@@ -8,10 +8,8 @@ import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.Configuration;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,19 +19,18 @@ import java.util.Map;
  * parser.
  */
 final class FlinkSettings {
-    private final List<Setting<?>> settings = new ArrayList<>();
-    private final Map<String, ConfigOption<?>> options = new LinkedHashMap<>();
+    /** Each registered setting and the option generated from it, in declaration order. */
+    private final Map<Setting<?>, ConfigOption<?>> options = new LinkedHashMap<>();
 
     /** Registers {@code setting} and returns its generated option. */
     <T> ConfigOption<T> add(Setting<T> setting) {
         ConfigOption<T> option = option(setting);
-        settings.add(setting);
-        options.put(setting.key(), option);
+        options.put(setting, option);
         return option;
     }
 
     Settings settings() {
-        return Settings.of(settings);
+        return Settings.of(options.keySet());
     }
 
     /**
@@ -43,9 +40,7 @@ final class FlinkSettings {
      */
     @SuppressWarnings("unchecked")
     void check(Configuration conf) {
-        for (Setting<?> s : settings) {
-            ((Setting<Object>) s).check(conf.get((ConfigOption<Object>) options.get(s.key())));
-        }
+        options.forEach((s, o) -> ((Setting<Object>) s).check(conf.get((ConfigOption<Object>) o)));
     }
 
     /**
@@ -56,12 +51,13 @@ final class FlinkSettings {
      */
     @SuppressWarnings("unchecked")
     void parseInto(Map<String, String> raw, Configuration conf) {
-        for (Setting<?> s : settings) {
-            String value = raw.get(s.key());
-            if (value != null) {
-                conf.set((ConfigOption<Object>) options.get(s.key()), s.parse(value));
-            }
-        }
+        options.forEach(
+                (s, o) -> {
+                    String value = raw.get(s.key());
+                    if (value != null) {
+                        conf.set((ConfigOption<Object>) o, s.parse(value));
+                    }
+                });
     }
 
     /**
@@ -71,7 +67,7 @@ final class FlinkSettings {
     static Configuration configuration(Map<String, String> raw, FlinkSettings... registries) {
         Map<String, String> others = new HashMap<>(raw);
         for (FlinkSettings r : registries) {
-            others.keySet().removeAll(r.options.keySet());
+            r.options.keySet().forEach(s -> others.remove(s.key()));
         }
         Configuration conf = Configuration.fromMap(others);
         for (FlinkSettings r : registries) {
