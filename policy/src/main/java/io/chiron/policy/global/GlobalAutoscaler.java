@@ -231,7 +231,6 @@ public final class GlobalAutoscaler implements Serializable {
         return now - state.lastActionMs >= config.scaleInCooldown.toMillis();
     }
 
-    /** Instances per role as the telemetry shows them, or as decided while that is in flight. */
     /** The instances per role the window shows: running and starting. */
     public static RoleCounts observed(PoolSignal p) {
         return RoleCounts.of(
@@ -240,6 +239,7 @@ public final class GlobalAutoscaler implements Serializable {
                 p.getInstancesBatch() + p.getProvisioningBatch());
     }
 
+    /** Instances per role as the telemetry shows them, or as decided while that is in flight. */
     private RoleCounts current(PoolSignal p, PoolState state, long now) {
         RoleCounts observed = observed(p);
         for (InstanceRole r : InstanceRole.values()) {
