@@ -37,7 +37,6 @@ import io.chiron.records.ScalingDecision;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FilterFunction;
-import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
@@ -200,15 +199,9 @@ public final class ChironJob {
     /**
      * How long a network buffer waits to fill before it is sent anyway, unless Flink's {@code
      * execution.buffer-timeout.interval} is set. Flink's 100 ms is paid on each of the job's
-     * shuffles on the way to a decision (requests to instances, instances to pools, pools to the
-     * autoscaler); the job's downstream traffic is windowed partials, a few per instance per
-     * window, so a shorter wait costs flushes of small buffers, not records/s (the latency
-     * benchmark: decision p99 686-1,021 ms at 100 ms, 582-769 ms at 10 ms; the pipeline benchmark's
-     * job/raw at parallelism 1 not lower). Flink's {@code pipeline.auto-watermark-interval} (200
-     * ms) is left as it is: 50 ms took the decision p99 to 372-506 ms but cost a third of the
-     * records/s of the pipeline benchmark's replay, whose event time runs 500 times faster than the
-     * clock, so that a watermark which follows the leading partition more closely leaves more
-     * records behind it (README "Performance").
+     * shuffles on the way to a decision (instances, pools, autoscaler); the traffic after the
+     * source is windowed partials, so a shorter wait costs flushes of small buffers, not records/s.
+     * The measurements, and why the watermark interval stays Flink's: README "Performance".
      */
     static final Duration BUFFER_TIMEOUT = Duration.ofMillis(10);
 
@@ -217,16 +210,11 @@ public final class ChironJob {
         JobOptions.validate(conf);
         env.setParallelism(conf.get(JobOptions.PARALLELISM));
         configureRecovery(env, conf);
-        if (unset(env, conf, ExecutionOptions.BUFFER_TIMEOUT)) {
+        // Neither the job's arguments nor the cluster's configuration set it.
+        if (conf.getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()
+                && env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()) {
             env.setBufferTimeout(BUFFER_TIMEOUT.toMillis());
         }
-    }
-
-    /** Neither the job's arguments nor the cluster's configuration set {@code option}. */
-    private static boolean unset(
-            StreamExecutionEnvironment env, Configuration conf, ConfigOption<?> option) {
-        return conf.getOptional(option).isEmpty()
-                && env.getConfiguration().getOptional(option).isEmpty();
     }
 
     /**
