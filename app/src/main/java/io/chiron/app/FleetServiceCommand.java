@@ -82,7 +82,7 @@ final class FleetServiceCommand implements Callable<Integer> {
                 bootstrapServers, "--bootstrap-servers", client, KafkaReachability.DEFAULT_TIMEOUT);
         PrintStream console = System.out;
         WorkloadSpec spec = workload.spec();
-        Trace trace = Trace.load(workload.trace).from(workload.traceStart.toMillis());
+        Trace trace = Trace.load(workload.trace, spec.seed()).from(workload.traceStart.toMillis());
         Workload w = Workload.build(trace, spec, System.currentTimeMillis() / 1000 * 1000);
         SimConfig sim = new SimConfig();
         sim.initialInstances = RoleCounts.of(initial[0], initial[1], initial[2]);

@@ -15,8 +15,9 @@ final class WorkloadOptions {
             names = "--trace",
             required = true,
             description =
-                    "azure-conv, azure-code, synthetic-poisson, synthetic-bursty,"
-                            + " synthetic-diurnal, or a trace file: Azure CSV"
+                    "azure-conv, azure-code, a synthetic trace drawn with the run's seed"
+                            + " (synthetic-poisson, -bursty, -diurnal, -flash-crowd, -on-off,"
+                            + " -ramp, -short-chat, -long-context), or a trace file: Azure CSV"
                             + " (TIMESTAMP,ContextTokens,GeneratedTokens) or Mooncake JSONL"
                             + " (timestamp ms, input_length, output_length).")
     String trace;
@@ -117,7 +118,7 @@ final class WorkloadOptions {
     }
 
     Workload workload(long seed) {
-        return Workload.build(Trace.load(trace).from(traceStart.toMillis()), spec(seed));
+        return Workload.build(Trace.load(trace, seed).from(traceStart.toMillis()), spec(seed));
     }
 
     /** The horizon of a run of {@code w}: --horizon, or ten minutes after its last deadline. */

@@ -195,7 +195,7 @@ public final class Demo {
                                 o.batchFirstAt(),
                                 Duration.ofHours(24),
                                 o.batchDeadline());
-        return Workload.build(Trace.load(o.trace()), spec, startEpochMs);
+        return Workload.build(Trace.load(o.trace(), o.seed()), spec, startEpochMs);
     }
 
     private static void awaitRunning(EmbeddedStack stack, JobID job, Duration timeout)

@@ -28,7 +28,7 @@ public record Recording(List<SpecificRecord> records, long startEpochMs, long en
             String trace, Scenario scenario, double rateMultiplier, Duration duration, long seed) {
         Workload workload =
                 Workload.build(
-                        Trace.load(trace),
+                        Trace.load(trace, seed),
                         WorkloadSpec.of(scenario, rateMultiplier, duration, seed));
         List<SpecificRecord> records = new ArrayList<>();
         SimConfig config = new SimConfig();

@@ -57,4 +57,96 @@ class SyntheticTracesTest {
         assertThat(a.size()).isEqualTo(b.size());
         assertThat(a.offsetMs(a.size() - 1)).isEqualTo(b.offsetMs(b.size() - 1));
     }
+
+    @Test
+    void aSeedIsAnotherDrawOfTheSameProcess() {
+        Trace a = Trace.load("synthetic-poisson", 1);
+        Trace b = Trace.load("synthetic-poisson", 2);
+        assertThat(a.offsetMs(100)).isNotEqualTo(b.offsetMs(100));
+        assertThat(Trace.load("synthetic-poisson", 1).offsetMs(100)).isEqualTo(a.offsetMs(100));
+        // Both at 5/s: 18,000 +- 3 sd of 134.
+        assertThat(b.size()).isBetween(17_600, 18_400);
+    }
+
+    /** Arrivals within [fromS, toS) seconds of the trace's start. */
+    private static int count(Trace t, double fromS, double toS) {
+        int n = 0;
+        for (int i = 0; i < t.size(); i++) {
+            double s = t.offsetMs(i) / 1000.0;
+            if (s >= fromS && s < toS) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void aFlashCrowdIsTenfoldWithinAMinute() {
+        Trace t = Trace.load("synthetic-flash-crowd", 7);
+        // The first arrival is the trace's zero, within a second of the hour's start at 2/s.
+        // Minutes 10-15: 2/s -> 600 expected; the crowd's plateau (minutes 16-20): 20/s -> 4,800.
+        int before = count(t, 600, 900);
+        int plateau = count(t, 960, 1_200);
+        assertThat(before).isBetween(520, 680);
+        assertThat(plateau).isBetween(4_500, 5_100);
+        // From the crowd's start to a minute later the rate goes 2 -> 20/s: 60 (2 + 20) / 2 = 660.
+        assertThat(count(t, 900, 960)).isBetween(570, 750);
+        assertThat(SyntheticTraces.crowd(930, 900)).isEqualTo(0.5);
+        assertThat(SyntheticTraces.crowd(1_260, 900)).isEqualTo(0.5);
+    }
+
+    @Test
+    void onOffBurstsAreShorterThanAColdStart() {
+        Trace t = Trace.load("synthetic-on-off", 7);
+        // Period 120 s: 40 s at 12/s (480), 80 s at 1.5/s (120). Over the 30 periods of the hour,
+        // the "on" thirds carry 14,400 arrivals and the "off" two-thirds 3,600; the first
+        // arrival is within a tenth of a second of the hour's start, so the phases hold.
+        int on = 0;
+        for (int i = 0; i < t.size(); i++) {
+            if (t.offsetMs(i) % 120_000 < 40_000) {
+                on++;
+            }
+        }
+        assertThat(on).isBetween(14_000, 14_800);
+        assertThat(t.size() - on).isBetween(3_350, 3_850);
+    }
+
+    @Test
+    void theRampGrowsNinefoldOverTheHour() {
+        Trace t = Trace.load("synthetic-ramp", 7);
+        // Rate 1 + 8 t/3600: the first five minutes average 1.33/s (400), the last 8.67/s (2,600).
+        assertThat(count(t, 0, 300)).isBetween(330, 470);
+        assertThat(count(t, 3_300, 3_600)).isBetween(2_450, 2_750);
+    }
+
+    /** The median of the prompt lengths. */
+    private static int medianPrompt(Trace t) {
+        int[] p = new int[t.size()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = t.promptTokens(i);
+        }
+        java.util.Arrays.sort(p);
+        return p[p.length / 2];
+    }
+
+    @Test
+    void promptLengthsSpanShortChatToLongContext() {
+        Trace chat = Trace.load("synthetic-short-chat", 7);
+        Trace docs = Trace.load("synthetic-long-context", 7);
+        // Log-normal medians 100 and 10,000 tokens; the sample median of n draws is within a
+        // few percent for n in the thousands.
+        assertThat(medianPrompt(chat)).isBetween(95, 105);
+        assertThat(medianPrompt(docs)).isBetween(9_500, 10_500);
+        // At 1/s: 3,600 +- 180.
+        assertThat(docs.size()).isBetween(3_400, 3_800);
+        // sigma 0.9: P(L > 64,000) = P(Z > ln 6.4 / 0.9 = 2.06) = 2 %; the cap holds.
+        int longest = 0;
+        int over64k = 0;
+        for (int i = 0; i < docs.size(); i++) {
+            longest = Math.max(longest, docs.promptTokens(i));
+            over64k += docs.promptTokens(i) > 64_000 ? 1 : 0;
+        }
+        assertThat(longest).isLessThanOrEqualTo(SyntheticTraces.LONG_CONTEXT_MAX);
+        assertThat(over64k).isBetween(40, 110);
+    }
 }
