@@ -21,6 +21,9 @@ final class DemandForecast {
      */
     record Forecast(double mean, double sigma, double level, double trend) {}
 
+    /** How many standard deviations of the earlier levels a surge's rise must exceed. */
+    static final double SURGE_SIGMAS = 3;
+
     private DemandForecast() {}
 
     /**
@@ -44,5 +47,49 @@ final class DemandForecast {
         }
         double sigma = Math.sqrt(squares / (series.length - 1));
         return new Forecast(Math.max(0, level + steps * trend), sigma, level, trend);
+    }
+
+    /**
+     * The demand {@code steps} ahead if the series is surging: its last two steps each rose by at
+     * least {@code rise} times the step before (from nothing counts) to {@code rise} times the
+     * highest step before them, carried forward at their mean slope, at most {@code cap} times the
+     * last step; 0 when it is not surging or {@code rise} is 0. A rise sustained over two steps is
+     * what tells a flash crowd or a start-up from a single burst, which Holt's smoothed trend is
+     * right to discount.
+     */
+    static double surge(double[] series, double rise, int steps, double cap) {
+        int n = series.length;
+        if (rise <= 0 || n < 3) {
+            return 0;
+        }
+        double a = series[n - 3];
+        double b = series[n - 2];
+        double c = series[n - 1];
+        if (b <= 0 || b < rise * a || c < rise * b) {
+            return 0;
+        }
+        // Above everything the history held before: a level seen before (recurring bursts, an
+        // on/off load) is the burst reserve's to absorb, and scaling out for it starts
+        // instances that serve after it is over.
+        // And beyond the history's noise: bursty traffic makes new highs by chance while its
+        // history is young; a crowd rises by many standard deviations of the level before it.
+        double sum = 0;
+        double squares = 0;
+        for (int i = 0; i < n - 3; i++) {
+            if (c < rise * series[i]) {
+                return 0;
+            }
+            sum += series[i];
+            squares += series[i] * series[i];
+        }
+        int before = n - 3;
+        if (before >= 2) {
+            double mean = sum / before;
+            double sd = Math.sqrt(Math.max(0, squares / before - mean * mean));
+            if (c - a < SURGE_SIGMAS * sd) {
+                return 0;
+            }
+        }
+        return Math.min(cap * c, c + (c - a) / 2 * steps);
     }
 }

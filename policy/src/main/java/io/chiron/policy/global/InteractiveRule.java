@@ -37,7 +37,8 @@ final class InteractiveRule implements Serializable {
     /**
      * HOLT: the demand forecast one horizon ahead plus z standard deviations of its one-step error;
      * rising only, and at most half again the recent demand, as TREND. Falls back to the recent
-     * demand while there are fewer than four steps of history.
+     * demand while there are fewer than four steps of history. A surge (see {@link
+     * DemandForecast#surge}) lifts both.
      */
     private double holtAhead(
             PoolSignal p,
@@ -46,18 +47,25 @@ final class InteractiveRule implements Serializable {
             double horizonSeconds,
             Map<String, Double> inputs) {
         double[] series = load.interactiveNeedSeries(p, state, STEP);
-        if (series.length < 4) {
-            return recent;
-        }
         // Steps are whole windows: 15 s at 5 s windows, one window when windows are longer.
         int steps = (int) Math.ceil(horizonSeconds * 1000 / load.seriesStep(STEP).toMillis());
+        double surge = DemandForecast.surge(series, config.surgeRise, steps, SURGE_CAP);
+        if (surge > 0) {
+            inputs.put("forecast_interactive_surge", surge);
+        }
+        if (series.length < 4) {
+            return Math.max(recent, surge);
+        }
         DemandForecast.Forecast f =
                 DemandForecast.holt(series, DemandForecast.ALPHA, DemandForecast.BETA, steps);
         double upper = f.mean() + config.forecastZ * f.sigma();
         inputs.put("forecast_interactive_demand", f.mean());
         inputs.put("forecast_interactive_sigma", f.sigma());
-        return Math.max(recent, Math.min(1.5 * recent, upper));
+        return Math.max(surge, Math.max(recent, Math.min(1.5 * recent, upper)));
     }
+
+    /** A surge's forecast is at most this many times its last step's demand. */
+    static final double SURGE_CAP = 2;
 
     Proposal propose(Look look) {
         PoolSignal p = look.pool();
