@@ -39,4 +39,39 @@ class DemandForecastTest {
         assertThatThrownBy(() -> DemandForecast.holt(new double[] {1}, 0.5, 0.2, 1))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aCrowdRisingTwoStepsInARowIsCarriedForward() {
+        // A flat level of 1 (sd 0), then 2.1 and 4.4: rises of 2.1x each, 4.4 >= 1.25 x 1, and
+        // 4.4 - 1 = 3.4 > 3 sd = 0. Slope (4.4 - 1) / 2 = 1.7 per step; 5 steps ahead
+        // 4.4 + 8.5 = 12.9, capped at twice the last step: 8.8.
+        double[] crowd = {1, 1, 1, 1, 2.1, 4.4};
+        assertThat(DemandForecast.surge(crowd, 1.25, 5, 2)).isCloseTo(8.8, within(1e-12));
+        // One step ahead, under the cap: 4.4 + 1.7 = 6.1.
+        assertThat(DemandForecast.surge(crowd, 1.25, 1, 2)).isCloseTo(6.1, within(1e-12));
+        // Off at 0.
+        assertThat(DemandForecast.surge(crowd, 0, 5, 2)).isZero();
+    }
+
+    @Test
+    void aFleetStartingUpSurgesWithoutHistory() {
+        // Three steps only, from nothing: 0, 1, 2 (1 >= 1.25 x 0 counts, 2 >= 1.25 x 1). Slope
+        // 1 per step; 2 steps ahead 2 + 2 = 4, the cap 2 x 2 = 4 as well.
+        assertThat(DemandForecast.surge(new double[] {0, 1, 2}, 1.25, 2, 2))
+                .isCloseTo(4, within(1e-12));
+        // Two steps are no surge yet.
+        assertThat(DemandForecast.surge(new double[] {1, 2}, 1.25, 2, 2)).isZero();
+    }
+
+    @Test
+    void aSingleBurstOrALevelSeenBeforeIsNoSurge() {
+        // One step up only: 1, 1, 3 (the step before the last did not rise 25 %).
+        assertThat(DemandForecast.surge(new double[] {1, 1, 1, 3}, 1.25, 5, 2)).isZero();
+        // Rising twice, but to 4 where an earlier step was 4: 4 < 1.25 x 4 (on/off bursts).
+        assertThat(DemandForecast.surge(new double[] {4, 1, 1, 2, 4}, 1.25, 5, 2)).isZero();
+        // Rising twice to a new high, within the noise: levels 0, 2, 0, 2 (mean 1, sd 1), then
+        // 1, 1.5, 2.5: 2.5 >= 1.25 x 2, but 2.5 - 1 = 1.5 < 3 sd = 3.
+        assertThat(DemandForecast.surge(new double[] {0, 2, 0, 2, 1, 1.5, 2.5}, 1.25, 5, 2))
+                .isZero();
+    }
 }

@@ -226,6 +226,45 @@ class GlobalAutoscalerTest {
         }
     }
 
+    /** The interactive decision after 10 flat minutes and then {@code rising} 15 s steps. */
+    private static ScalingDecision afterACrowd(ChironConfig c, long... rising) {
+        GlobalAutoscaler g = new GlobalAutoscaler(c, Fixtures.flatModel(), "chiron", 5_000);
+        PoolState state = new PoolState();
+        List<ScalingDecision> last = List.of();
+        int flat = 120;
+        int windows = flat + 3 * rising.length;
+        for (int w = 0; w < windows; w++) {
+            long arrivals = w < flat ? 500 : rising[(w - flat) / 3];
+            long end = T0 + (w + 1) * 5_000L;
+            state.lastRunMs = w == windows - 1 ? end - 15_000 : end;
+            last =
+                    g.onPoolSignal(
+                            pool(end)
+                                    .setWindowStartMs(end - 5_000)
+                                    .setArrivalsInteractive(arrivals)
+                                    .build(),
+                            state);
+        }
+        return forRole(last, InstanceRole.INTERACTIVE).get(0);
+    }
+
+    @Test
+    void aFlashCrowdIsMetInOneStepBeforeItPeaks() {
+        // 500 arrivals per 5 s window (100/s at 100 output tokens, T(B = 100) = 10,000 tok/s on
+        // the flat model: 1 instance) for ten minutes, then two 15 s steps of 1,050 and 2,200 per
+        // window: demand 1 -> 2.1 -> 4.4 instance-s/s, a rise of 2.1x twice, to 4.4x the history.
+        // Surge: slope 1.7 per step over 5 steps (60 s cold start + 15 s period), capped at
+        // 2 x 4.4 = 8.8; / U_target 0.8 = 11 instances: +10 on the 1 serving.
+        ScalingDecision surged = afterACrowd(config, 1_050, 2_200);
+        assertThat(surged.getInputs().get("forecast_interactive_surge"))
+                .isCloseTo(8.8, within(1e-9));
+        assertThat(surged.getTarget()).isEqualTo(11);
+        // Without it, HOLT is capped at half again the last 30 s: 1.5 x (2.1 + 4.4) / 2 = 4.875,
+        // / 0.8 = 6.1: at most 7.
+        ScalingDecision holt = afterACrowd(config.with(c -> c.surgeRise = 0), 1_050, 2_200);
+        assertThat(holt.getTarget()).isLessThanOrEqualTo(7);
+    }
+
     @Test
     void holdsWhenTheWindowShowsNoInstanceAtAll() {
         // A pool's first window, or one whose agents are down: no instance of any role reports.
