@@ -138,10 +138,40 @@ final class TopicsCommand implements Callable<Integer> {
                     out.printf("exists  %-24s left as it is%n", t.defaultName());
                 }
             }
+            awaitVisible(admin, VISIBLE_WITHIN);
             out.printf(
                     "%d of %d topics created on %s (%d broker(s))%n",
                     created, Topic.values().length, bootstrapServers, brokers);
         }
         return 0;
+    }
+
+    /** How long created topics may take to show in every broker's metadata. */
+    static final Duration VISIBLE_WITHIN = Duration.ofSeconds(30);
+
+    /**
+     * Returns once every topic is in the brokers' metadata. A created topic reaches a broker's
+     * metadata cache a moment after the controller accepts it; a client that describes or produces
+     * to it in that moment is told "This server does not host this topic-partition". The command
+     * ends when the topics can be used.
+     */
+    private static void awaitVisible(Admin admin, Duration within) throws Exception {
+        java.util.List<String> names =
+                java.util.Arrays.stream(Topic.values()).map(Topic::defaultName).toList();
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            try {
+                admin.describeTopics(names).allTopicNames().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause()
+                                instanceof
+                                org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 }
