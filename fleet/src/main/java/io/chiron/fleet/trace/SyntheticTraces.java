@@ -62,11 +62,6 @@ public final class SyntheticTraces {
 
     private SyntheticTraces() {}
 
-    /** The trace of {@code name} for seed 0 (as {@link Trace#load(String)} gives it). */
-    static Trace generate(String name) {
-        return generate(name, 0);
-    }
-
     static Trace generate(String name, long seed) {
         RandomGenerator random = new Well19937c(SEED + 1_000L * NAMES.indexOf(name) + seed);
         double[] at = arrivals(name, random);

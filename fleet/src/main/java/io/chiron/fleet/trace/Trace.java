@@ -62,22 +62,20 @@ public final class Trace {
     }
 
     /**
-     * A shipped trace by name, a synthetic one ({@link SyntheticTraces}), or a trace file by path;
-     * a synthetic one drawn with {@code seed} (a run's seed), the others the same for every seed.
-     */
-    public static Trace load(String nameOrPath, long seed) {
-        return SyntheticTraces.NAMES.contains(nameOrPath)
-                ? SyntheticTraces.generate(nameOrPath, seed)
-                : load(nameOrPath);
-    }
-
-    /**
      * A shipped trace by name, a synthetic one ({@link SyntheticTraces}, seed 0), or a trace file
      * by path.
      */
     public static Trace load(String nameOrPath) {
+        return load(nameOrPath, 0);
+    }
+
+    /**
+     * A shipped trace by name, a synthetic one ({@link SyntheticTraces}), or a trace file by path;
+     * a synthetic one drawn with {@code seed} (a run's seed), the others the same for every seed.
+     */
+    public static Trace load(String nameOrPath, long seed) {
         if (SyntheticTraces.NAMES.contains(nameOrPath)) {
-            return SyntheticTraces.generate(nameOrPath);
+            return SyntheticTraces.generate(nameOrPath, seed);
         }
         String shipped = SHIPPED.get(nameOrPath);
         try {

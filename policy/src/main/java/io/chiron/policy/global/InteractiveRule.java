@@ -34,6 +34,9 @@ final class InteractiveRule implements Serializable {
     /** Steps of the HOLT forecaster's demand series. */
     static final Duration STEP = Duration.ofSeconds(15);
 
+    /** A surge's forecast is at most this many times its last step's demand. */
+    static final double SURGE_CAP = 2;
+
     /**
      * HOLT: the demand forecast one horizon ahead plus z standard deviations of its one-step error;
      * rising only, and at most half again the recent demand, as TREND. Falls back to the recent
@@ -63,9 +66,6 @@ final class InteractiveRule implements Serializable {
         inputs.put("forecast_interactive_sigma", f.sigma());
         return Math.max(surge, Math.max(recent, Math.min(1.5 * recent, upper)));
     }
-
-    /** A surge's forecast is at most this many times its last step's demand. */
-    static final double SURGE_CAP = 2;
 
     Proposal propose(Look look) {
         PoolSignal p = look.pool();
