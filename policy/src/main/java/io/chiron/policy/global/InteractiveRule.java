@@ -67,6 +67,22 @@ final class InteractiveRule implements Serializable {
         return Math.max(surge, Math.max(recent, Math.min(1.5 * recent, upper)));
     }
 
+    /**
+     * The interactive demand of the busiest {@link #RECENT} span of the stabilization window,
+     * sliding by one window; the recent span while the history is shorter.
+     */
+    private double peakNeed(PoolSignal p, PoolState state) {
+        double peak = load.interactiveNeed(p, state, Duration.ZERO, RECENT);
+        Duration step = load.timing().window();
+        for (Duration ago = step;
+                ago.plus(RECENT).compareTo(config.stabilization) <= 0
+                        && load.hasHistory(state, ago, RECENT);
+                ago = ago.plus(step)) {
+            peak = Math.max(peak, load.interactiveNeed(p, state, ago, RECENT));
+        }
+        return peak;
+    }
+
     Proposal propose(Look look) {
         PoolSignal p = look.pool();
         PoolState state = look.state();
@@ -162,8 +178,10 @@ final class InteractiveRule implements Serializable {
             state.lowSinceMs = 0;
             return new Proposal(current, current, null, inputs);
         }
-        // Never below what the arrivals need now (without the trend), with 10 % to spare.
-        boolean rateAllows = serving - 1 >= Math.ceil(1.1 * recent / config.utilizationTarget);
+        // Never below what the busiest 30 s of the stabilization window needed (without the
+        // trend), with 10 % to spare: the hysteresis that keeps a pool through gaps in its bursts.
+        int keep = (int) Math.ceil(1.1 * peakNeed(p, state) / config.utilizationTarget - 1e-9);
+        boolean rateAllows = serving - 1 >= keep;
         // What a growing role may take from this one at once (a role change skips the cooldown):
         // nothing the arrivals need one cold start ahead, trend included.
         int byTrend = (int) Math.ceil(1.1 * byRate - 1e-9);
@@ -182,13 +200,22 @@ final class InteractiveRule implements Serializable {
                 && current > config.minInteractive
                 && GlobalAutoscaler.cooledDown(config, state, look.now())) {
             state.lowSinceMs = look.now();
+            int fewer =
+                    Math.min(
+                            Math.min(config.scaleInStep, serving - keep),
+                            current - config.minInteractive);
             return new Proposal(
-                    current - 1,
+                    current - fewer,
                     needed,
                     String.format(
-                            "interactive backpressure b_int=%.2f < %.2f for %d s: one instance"
-                                    + " fewer",
-                            bInt, config.scaleInBelow, config.stabilization.toSeconds()),
+                            "interactive backpressure b_int=%.2f < %.2f for %d s, the busiest"
+                                    + " 30 s needed %d: %d %s fewer",
+                            bInt,
+                            config.scaleInBelow,
+                            config.stabilization.toSeconds(),
+                            keep,
+                            fewer,
+                            fewer == 1 ? "instance" : "instances"),
                     inputs);
         }
         return new Proposal(current, needed, null, inputs);

@@ -311,4 +311,53 @@ class GlobalAutoscalerTest {
                         org.assertj.core.groups.Tuple.tuple(80_000L, 3),
                         org.assertj.core.groups.Tuple.tuple(155_000L, 3));
     }
+
+    /** The interactive decisions over four minutes on 10 idle instances, a burst or none. */
+    private static List<ScalingDecision> scaleInAfter(ChironConfig c, boolean burst) {
+        GlobalAutoscaler g = new GlobalAutoscaler(c, Fixtures.flatModel(), "chiron", 5_000);
+        PoolState state = new PoolState();
+        state.lastActionMs = T0 - 3_600_000;
+        List<ScalingDecision> decided = new java.util.ArrayList<>();
+        for (int w = 0; w < 48; w++) {
+            long arrivals = burst && w >= 12 && w < 18 ? 2_000 : 500;
+            long end = T0 + (w + 1) * 5_000L;
+            decided.addAll(
+                    forRole(
+                            g.onPoolSignal(
+                                    pool(end)
+                                            .setWindowStartMs(end - 5_000)
+                                            .setInstancesInteractive(10)
+                                            .setBatchCapInteractive(1_000)
+                                            .setArrivalsInteractive(arrivals)
+                                            .build(),
+                                    state),
+                            InstanceRole.INTERACTIVE));
+        }
+        return decided;
+    }
+
+    @Test
+    void aScaleInLeavesWhatTheBusiest30sOfTheStabilizationWindowNeeded() {
+        // 10 INTERACTIVE instances, 35 running on 1,000 slots: b_int = 0.035 / 0.8 < 0.5 from the
+        // first decision (5 s), so the stabilization window (3 min) ends at the decision at 185 s.
+        // 500 arrivals per 5 s window: 100/s at 100 output tokens, T(B = 100) = 10,000 tok/s on
+        // the flat model: 1 instance-s/s. Kept: ceil(1.1 x 1 / U_target 0.8) = ceil(1.375) = 2.
+        ChironConfig all = config.with(c -> c.scaleInStep = 100);
+        assertThat(scaleInAfter(all, false))
+                .extracting(d -> d.getTsMs() - T0, ScalingDecision::getTarget)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(185_000L, 2));
+        // A 30 s burst at 60-90 s of 2,000 per window (4 instance-s/s) lies in that window: the
+        // busiest 30 s needed ceil(1.1 x 4 / 0.8) = ceil(5.5) = 6, which stay.
+        assertThat(scaleInAfter(all, true))
+                .extracting(d -> d.getTsMs() - T0, ScalingDecision::getTarget)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(185_000L, 6));
+        // The default scale-in-step 2: 10 -> 8; the next waits for another window.
+        assertThat(scaleInAfter(config, true))
+                .extracting(d -> d.getTsMs() - T0, ScalingDecision::getTarget)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(185_000L, 8));
+        // One at a time (scale-in-step 1): 10 -> 9 at 185 s.
+        assertThat(scaleInAfter(config.with(c -> c.scaleInStep = 1), true))
+                .extracting(d -> d.getTsMs() - T0, ScalingDecision::getTarget)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(185_000L, 9));
+    }
 }
