@@ -14,6 +14,7 @@ import io.chiron.policy.reference.HindsightPolicy;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 /** The simulated fleet's options shared by simulate and evaluate. */
@@ -109,6 +110,15 @@ final class FleetOptions {
     java.util.Map<String, String> policyOverrides;
 
     @Option(
+            names = "--predictive",
+            defaultValue = "on",
+            description =
+                    "on: Chiron sizes the interactive pool for its demand forecast one cold start"
+                            + " ahead (chiron.global.forecast); off: the reactive policy, sized for"
+                            + " the last 30 s, for comparison (default ${DEFAULT-VALUE}).")
+    String predictive;
+
+    @Option(
             names = "--crash-every",
             converter = DurationConverter.class,
             description = "Mean time between instance crashes across the fleet (default: none).")
@@ -194,18 +204,35 @@ final class FleetOptions {
                     "--prefill-backlog must be >= 0, was " + prefillBacklog.toMillis() + " ms");
         }
         c.prefillBacklog = prefillBacklog;
-        if (policyOverrides != null) {
-            for (String key : policyOverrides.keySet()) {
-                if (!ChironConfig.isKey(key)) {
-                    throw new IllegalArgumentException(
-                            "--set " + key + ": not a policy constant; see docs/configuration.md");
-                }
+        Map<String, String> overrides =
+                policyOverrides == null ? new HashMap<>() : new HashMap<>(policyOverrides);
+        for (String key : overrides.keySet()) {
+            if (!ChironConfig.isKey(key)) {
+                throw new IllegalArgumentException(
+                        "--set " + key + ": not a policy constant; see docs/configuration.md");
             }
-            c.policyOverrides = Map.copyOf(policyOverrides);
         }
+        switch (predictive) {
+            case "on" -> {}
+            case "off" -> {
+                String forecast = overrides.getOrDefault(FORECAST, "off");
+                if (!forecast.equalsIgnoreCase("off")) {
+                    throw new IllegalArgumentException(
+                            "--predictive off contradicts --set " + FORECAST + "=" + forecast);
+                }
+                overrides.put(FORECAST, "off");
+            }
+            default ->
+                    throw new IllegalArgumentException(
+                            "--predictive must be on or off, was '" + predictive + "'");
+        }
+        c.policyOverrides = Map.copyOf(overrides);
         c.seed = seed;
         return c;
     }
+
+    /** The forecaster's key, which --predictive off sets to off. */
+    private static final String FORECAST = "chiron.global.forecast";
 
     private static Setting<Duration> policySetting(String key) {
         return ChironConfig.setting(key, Duration.class);

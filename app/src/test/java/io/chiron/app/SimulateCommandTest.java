@@ -9,34 +9,39 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class SimulateCommandTest {
     @TempDir Path dir;
 
-    private JsonNode simulate(String out) throws Exception {
+    private JsonNode simulate(String out, String... extra) throws Exception {
         var cli = Main.commandLine();
         cli.setErr(new PrintWriter(new StringWriter()));
-        int rc =
-                cli.execute(
-                        "simulate",
-                        "--trace",
-                        "azure-code",
-                        "--scenario",
-                        "mixed",
-                        "--policy",
-                        "chiron",
-                        "--instances",
-                        "6",
-                        "--rate-multiplier",
-                        "5",
-                        "--duration",
-                        "10m",
-                        "--seed",
-                        "9",
-                        "--out",
-                        dir.resolve(out).toString());
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "simulate",
+                                "--trace",
+                                "azure-code",
+                                "--scenario",
+                                "mixed",
+                                "--policy",
+                                "chiron",
+                                "--instances",
+                                "6",
+                                "--rate-multiplier",
+                                "5",
+                                "--duration",
+                                "10m",
+                                "--seed",
+                                "9",
+                                "--out",
+                                dir.resolve(out).toString()));
+        args.addAll(List.of(extra));
+        int rc = cli.execute(args.toArray(String[]::new));
         assertThat(rc).isZero();
         return new ObjectMapper().readTree(dir.resolve(out).resolve("summary.json").toFile());
     }
@@ -113,5 +118,57 @@ class SimulateCommandTest {
                         "1m");
         assertThat(rc).isEqualTo(2);
         assertThat(err.toString()).contains("magic").contains("chiron").contains("static");
+    }
+
+    @Test
+    void predictiveOffIsTheReactivePolicy() throws Exception {
+        // --predictive off is --set chiron.global.forecast=off: the same run, decision by decision.
+        JsonNode off = simulate("off", "--predictive", "off");
+        JsonNode set = simulate("set", "--set", "chiron.global.forecast=off");
+        ((ObjectNode) off).remove("wall_seconds");
+        ((ObjectNode) set).remove("wall_seconds");
+        assertThat(off).isEqualTo(set);
+        assertThat(dir.resolve("off").resolve("decisions.jsonl"))
+                .hasSameTextualContentAs(dir.resolve("set").resolve("decisions.jsonl"));
+        // And not the default: the forecast sizes the pool differently on this rising load.
+        assertThat(dir.resolve("off").resolve("decisions.jsonl").toFile())
+                .content()
+                .isNotEqualTo(java.nio.file.Files.readString(simulatePath("on")));
+    }
+
+    private Path simulatePath(String out) throws Exception {
+        simulate(out);
+        return dir.resolve(out).resolve("decisions.jsonl");
+    }
+
+    @Test
+    void aBadPredictiveValueNamesTheFlag() {
+        var err = new StringWriter();
+        var cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err));
+        int rc =
+                cli.execute(
+                        "simulate",
+                        "--trace",
+                        "azure-code",
+                        "--predictive",
+                        "maybe",
+                        "--duration",
+                        "1m");
+        assertThat(rc).isEqualTo(2);
+        assertThat(err.toString()).contains("--predictive").contains("maybe").contains("on or off");
+        // Contradicting --set is refused, not silently overridden.
+        rc =
+                cli.execute(
+                        "simulate",
+                        "--trace",
+                        "azure-code",
+                        "--predictive",
+                        "off",
+                        "--set",
+                        "chiron.global.forecast=holt",
+                        "--duration",
+                        "1m");
+        assertThat(rc).isEqualTo(2);
     }
 }
