@@ -103,9 +103,10 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static EmbeddedKafka start(int defaultPartitions, Secure secure) throws Exception {
         Path dir = RunDirectory.create("kafka-");
         try {
-            int brokerPort = freePort();
-            int controllerPort = freePort();
-            int securePort = secure == null ? 0 : freePort();
+            int[] ports = freePorts(secure == null ? 2 : 3);
+            int brokerPort = ports[0];
+            int controllerPort = ports[1];
+            int securePort = secure == null ? 0 : ports[2];
             Properties props = properties(dir, brokerPort, controllerPort, defaultPartitions);
             if (secure != null) {
                 addSecureListener(props, securePort, secure);
@@ -190,10 +191,26 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("listener.name.sasl_ssl.ssl.keystore.type", "PKCS12");
     }
 
-    private static int freePort() throws IOException {
-        // Bind to port 0 and release it: a small race with other processes, acceptable on loopback.
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-            return socket.getLocalPort();
+    /**
+     * {@code n} distinct free ports. Every socket stays bound until all are chosen, so the OS
+     * cannot hand the same port out twice (it did: a broker and its controller on one port fail to
+     * start). Releasing them leaves a small race with other processes, acceptable on loopback.
+     */
+    static int[] freePorts(int n) throws IOException {
+        ServerSocket[] sockets = new ServerSocket[n];
+        try {
+            int[] ports = new int[n];
+            for (int i = 0; i < n; i++) {
+                sockets[i] = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK));
+                ports[i] = sockets[i].getLocalPort();
+            }
+            return ports;
+        } finally {
+            for (ServerSocket socket : sockets) {
+                if (socket != null) {
+                    socket.close();
+                }
+            }
         }
     }
 

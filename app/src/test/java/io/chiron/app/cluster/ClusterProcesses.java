@@ -43,6 +43,10 @@ final class ClusterProcesses implements AutoCloseable {
     private final Path dir;
     private final Path lib;
     private final List<Process> processes = new ArrayList<>();
+
+    /** Ports this cluster already chose: the OS may hand a just-released port out again. */
+    private final java.util.Set<Integer> chosen = new java.util.HashSet<>();
+
     final int kafkaPort;
     final int restPort;
     private final Path flinkConf;
@@ -255,9 +259,13 @@ final class ClusterProcesses implements AutoCloseable {
         return f;
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return s.getLocalPort();
+    private int freePort() throws IOException {
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+                if (chosen.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            }
         }
     }
 
