@@ -50,6 +50,16 @@ public final class GlobalAutoscalerFunction
     private static final class Charted {
         volatile PoolSignal last;
         final long[] target = new long[InstanceRole.values().length];
+
+        /**
+         * The last look's interactive demand and its forecast, in instance-seconds per second; NaN
+         * until the history allows a forecast.
+         */
+        volatile double demand = Double.NaN;
+
+        volatile double forecast = Double.NaN;
+        volatile double forecastSigma = Double.NaN;
+        volatile double horizonSeconds = Double.NaN;
     }
 
     public GlobalAutoscalerFunction(ChironConfig config, String profile, String policyName) {
@@ -113,6 +123,12 @@ public final class GlobalAutoscalerFunction
                     (Gauge<Long>) () -> (long) GlobalAutoscaler.observed(v.last).get(r));
             role.gauge("target", (Gauge<Long>) () -> v.target[i]);
         }
+        // Forecast against actual: the forecast made one horizon ago is what the demand now should
+        // be (in PromQL, interactiveForecast offset the horizon against interactiveDemand).
+        group.gauge("interactiveDemand", (Gauge<Double>) () -> v.demand);
+        group.gauge("interactiveForecast", (Gauge<Double>) () -> v.forecast);
+        group.gauge("interactiveForecastSigma", (Gauge<Double>) () -> v.forecastSigma);
+        group.gauge("forecastHorizonSeconds", (Gauge<Double>) () -> v.horizonSeconds);
         group.gauge("queueInteractive", (Gauge<Long>) () -> v.last.getQueueInteractive());
         group.gauge("queueBatch", (Gauge<Long>) () -> v.last.getQueueBatch());
         group.gauge("ttftP95Ms", (Gauge<Double>) () -> v.last.getTtftP95Ms());
@@ -137,7 +153,8 @@ public final class GlobalAutoscalerFunction
         if (current == null) {
             current = new PoolState();
         }
-        List<ScalingDecision> made = autoscaler.onPoolSignal(p, current);
+        Map<String, Double> looked = new HashMap<>();
+        List<ScalingDecision> made = autoscaler.onPoolSignal(p, current, looked);
         long now = System.currentTimeMillis();
         for (ScalingDecision d : made) {
             decisions.inc();
@@ -149,6 +166,15 @@ public final class GlobalAutoscalerFunction
         if (c != null) {
             // A copy: with object reuse on, the record may be refilled with the next one.
             c.last = PoolSignal.newBuilder(p).build();
+            if (!looked.isEmpty()) {
+                c.demand = looked.getOrDefault(GlobalAutoscaler.INTERACTIVE_DEMAND, Double.NaN);
+                c.forecast = looked.getOrDefault(GlobalAutoscaler.INTERACTIVE_FORECAST, Double.NaN);
+                c.forecastSigma =
+                        looked.getOrDefault(
+                                GlobalAutoscaler.INTERACTIVE_FORECAST_SIGMA, Double.NaN);
+                c.horizonSeconds =
+                        looked.getOrDefault(GlobalAutoscaler.FORECAST_HORIZON_S, Double.NaN);
+            }
             RoleCounts observed = GlobalAutoscaler.observed(p);
             for (InstanceRole r : InstanceRole.values()) {
                 int target = current.lastTarget(r);

@@ -54,6 +54,24 @@ public final class GlobalAutoscaler implements Serializable {
         InstanceRole.BATCH, InstanceRole.MIXED, InstanceRole.INTERACTIVE
     };
 
+    /**
+     * Input key: the interactive demand of the newest forecast step (15 s), in instance-seconds per
+     * second, the series {@link #INTERACTIVE_FORECAST} extrapolates.
+     */
+    public static final String INTERACTIVE_DEMAND = "interactive_demand";
+
+    /**
+     * Input key: the HOLT forecast of {@link #INTERACTIVE_DEMAND} {@link #FORECAST_HORIZON_S}
+     * ahead; absent while the history is shorter than four steps or the forecaster is not HOLT.
+     */
+    public static final String INTERACTIVE_FORECAST = "forecast_interactive_demand";
+
+    /** Input key: the standard deviation of the forecast's one-step errors. */
+    public static final String INTERACTIVE_FORECAST_SIGMA = "forecast_interactive_sigma";
+
+    /** Input key: how far ahead the forecast looks, in seconds (whole steps). */
+    public static final String FORECAST_HORIZON_S = "forecast_horizon_s";
+
     private final ChironConfig config;
     private final String policyName;
     private final PoolLoad load;
@@ -82,16 +100,28 @@ public final class GlobalAutoscaler implements Serializable {
 
     /** Records the window and, once per global period, decides. */
     public List<ScalingDecision> onPoolSignal(PoolSignal p, PoolState state) {
+        return onPoolSignal(p, state, new LinkedHashMap<>());
+    }
+
+    /**
+     * As {@link #onPoolSignal(PoolSignal, PoolState)}, and puts into {@code looked} the inputs of
+     * this period's look (the ones a decision carries, such as {@link #INTERACTIVE_DEMAND} and
+     * {@link #INTERACTIVE_FORECAST}) whether or not a decision follows; nothing when it did not
+     * look.
+     */
+    public List<ScalingDecision> onPoolSignal(
+            PoolSignal p, PoolState state, Map<String, Double> looked) {
         load.recordArrivals(p, state);
         long now = p.getWindowEndMs();
         if (state.lastRunMs != 0 && now - state.lastRunMs < config.globalPeriod.toMillis()) {
             return List.of();
         }
         state.lastRunMs = now;
-        return decide(p, state, now);
+        return decide(p, state, now, looked);
     }
 
-    private List<ScalingDecision> decide(PoolSignal p, PoolState state, long now) {
+    private List<ScalingDecision> decide(
+            PoolSignal p, PoolState state, long now, Map<String, Double> inputs) {
         if (seesNoInstance(p)) {
             // No instance of any role in the window's telemetry: the telemetry is missing (a
             // pool's first window starts mid-window, an agent is down), not the fleet. A target
@@ -106,7 +136,6 @@ public final class GlobalAutoscaler implements Serializable {
         RoleCounts current = current(p, state, now);
         boolean stale = p.getStaleInstances() > 0;
         Look look = new Look(p, state, now, current, stale);
-        Map<String, Double> inputs = new LinkedHashMap<>();
         inputs.put(DecisionInputs.STALE_INSTANCES, (double) p.getStaleInstances());
         for (InstanceRole r : InstanceRole.values()) {
             inputs.put("instances_" + r.name().toLowerCase(), (double) current.get(r));

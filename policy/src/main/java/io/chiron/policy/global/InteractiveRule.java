@@ -52,6 +52,9 @@ final class InteractiveRule implements Serializable {
         double[] series = load.interactiveNeedSeries(p, state, STEP);
         // Steps are whole windows: 15 s at 5 s windows, one window when windows are longer.
         int steps = (int) Math.ceil(horizonSeconds * 1000 / load.seriesStep(STEP).toMillis());
+        if (series.length > 0) {
+            inputs.put(GlobalAutoscaler.INTERACTIVE_DEMAND, series[series.length - 1]);
+        }
         double surge = DemandForecast.surge(series, config.surgeRise, steps, SURGE_CAP);
         if (surge > 0) {
             inputs.put("forecast_interactive_surge", surge);
@@ -62,8 +65,11 @@ final class InteractiveRule implements Serializable {
         DemandForecast.Forecast f =
                 DemandForecast.holt(series, DemandForecast.ALPHA, DemandForecast.BETA, steps);
         double upper = f.mean() + config.forecastZ * f.sigma();
-        inputs.put("forecast_interactive_demand", f.mean());
-        inputs.put("forecast_interactive_sigma", f.sigma());
+        inputs.put(GlobalAutoscaler.INTERACTIVE_FORECAST, f.mean());
+        inputs.put(GlobalAutoscaler.INTERACTIVE_FORECAST_SIGMA, f.sigma());
+        inputs.put(
+                GlobalAutoscaler.FORECAST_HORIZON_S,
+                steps * load.seriesStep(STEP).toMillis() / 1000.0);
         return Math.max(surge, Math.max(recent, Math.min(1.5 * recent, upper)));
     }
 

@@ -8,7 +8,9 @@ import io.chiron.records.ScalingDecision;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static io.chiron.policy.Fixtures.T0;
 import static io.chiron.policy.Fixtures.batchGroup;
@@ -263,6 +265,45 @@ class GlobalAutoscalerTest {
         // / 0.8 = 6.1: at most 7.
         ScalingDecision holt = afterACrowd(config.with(c -> c.surgeRise = 0), 1_050, 2_200);
         assertThat(holt.getTarget()).isLessThanOrEqualTo(7);
+    }
+
+    @Test
+    void eachLookReportsTheDemandAndItsForecastWhetherOrNotItDecides() {
+        // 500 arrivals per 5 s window, flat for ten minutes: 100/s at 100 output tokens on the flat
+        // model's 10,000 tok/s, 1 instance-s/s in every 15 s step. HOLT on a flat series forecasts
+        // the same, with no one-step error; it looks 60 s cold start + 15 s period = 5 steps of
+        // 15 s ahead. It looks at the first window and every third after it: window 120 is a look.
+        GlobalAutoscaler g = new GlobalAutoscaler(config, Fixtures.flatModel(), "chiron", 5_000);
+        PoolState state = new PoolState();
+        Map<String, Double> looked = new LinkedHashMap<>();
+        for (int w = 0; w <= 120; w++) {
+            long end = T0 + (w + 1) * 5_000L;
+            looked.clear();
+            g.onPoolSignal(
+                    pool(end).setWindowStartMs(end - 5_000).setArrivalsInteractive(500).build(),
+                    state,
+                    looked);
+        }
+        assertThat(looked)
+                .hasEntrySatisfying(
+                        GlobalAutoscaler.INTERACTIVE_DEMAND,
+                        v -> assertThat(v).isCloseTo(1.0, within(1e-9)))
+                .hasEntrySatisfying(
+                        GlobalAutoscaler.INTERACTIVE_FORECAST,
+                        v -> assertThat(v).isCloseTo(1.0, within(1e-9)))
+                .hasEntrySatisfying(
+                        GlobalAutoscaler.INTERACTIVE_FORECAST_SIGMA,
+                        v -> assertThat(v).isCloseTo(0.0, within(1e-9)))
+                .containsEntry(GlobalAutoscaler.FORECAST_HORIZON_S, 75.0);
+
+        // The next window lies within the same 15 s period: no look, nothing reported.
+        looked.clear();
+        long end = T0 + 122 * 5_000L;
+        g.onPoolSignal(
+                pool(end).setWindowStartMs(end - 5_000).setArrivalsInteractive(500).build(),
+                state,
+                looked);
+        assertThat(looked).isEmpty();
     }
 
     @Test
