@@ -105,19 +105,20 @@ class SimulateCommandTest {
     @Test
     void anUnknownPolicyListsTheKnownOnes() {
         var err = new StringWriter();
-        var cli = Main.commandLine();
-        cli.setErr(new PrintWriter(err));
-        int rc =
-                cli.execute(
-                        "simulate",
-                        "--trace",
-                        "azure-code",
-                        "--policy",
-                        "magic",
-                        "--duration",
-                        "1m");
+        int rc = simulateOneMinute(err, "--policy", "magic");
         assertThat(rc).isEqualTo(2);
         assertThat(err.toString()).contains("magic").contains("chiron").contains("static");
+    }
+
+    /** A minute of azure-code through {@code chiron simulate} with {@code flags}; stderr to err. */
+    private static int simulateOneMinute(StringWriter err, String... flags) {
+        var cli = Main.commandLine();
+        cli.setErr(new PrintWriter(err));
+        var args =
+                new java.util.ArrayList<>(java.util.List.of("simulate", "--trace", "azure-code"));
+        args.addAll(List.of(flags));
+        args.addAll(List.of("--duration", "1m"));
+        return cli.execute(args.toArray(String[]::new));
     }
 
     @Test
@@ -144,31 +145,17 @@ class SimulateCommandTest {
     @Test
     void aBadPredictiveValueNamesTheFlag() {
         var err = new StringWriter();
-        var cli = Main.commandLine();
-        cli.setErr(new PrintWriter(err));
-        int rc =
-                cli.execute(
-                        "simulate",
-                        "--trace",
-                        "azure-code",
-                        "--predictive",
-                        "maybe",
-                        "--duration",
-                        "1m");
+        int rc = simulateOneMinute(err, "--predictive", "maybe");
         assertThat(rc).isEqualTo(2);
         assertThat(err.toString()).contains("--predictive").contains("maybe").contains("on or off");
         // Contradicting --set is refused, not silently overridden.
         rc =
-                cli.execute(
-                        "simulate",
-                        "--trace",
-                        "azure-code",
+                simulateOneMinute(
+                        new StringWriter(),
                         "--predictive",
                         "off",
                         "--set",
-                        "chiron.global.forecast=holt",
-                        "--duration",
-                        "1m");
+                        "chiron.global.forecast=holt");
         assertThat(rc).isEqualTo(2);
     }
 }
