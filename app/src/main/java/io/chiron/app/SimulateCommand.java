@@ -3,7 +3,9 @@ package io.chiron.app;
 import io.chiron.app.report.Format;
 import io.chiron.fleet.run.Simulation;
 import io.chiron.fleet.sim.SimConfig;
+import io.chiron.policy.ChironPolicy;
 import io.chiron.policy.ScalingPolicy;
+import io.chiron.policy.global.ForecastBacktest;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,6 +14,8 @@ import picocli.CommandLine.Option;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -107,6 +111,7 @@ final class SimulateCommand implements Callable<Integer> {
                         "%.2fx (bound %.2f)",
                         result.metrics().gpuHours() / in.lowerBoundGpuHours(),
                         in.lowerBoundGpuHours()));
+        Map<String, Object> backtest = forecastBacktest(console, p);
         console.printf(
                 "%nsimulated %.0f s in %.2f s of wall time: %.0fx real time%n",
                 result.simulatedSeconds(),
@@ -124,10 +129,56 @@ final class SimulateCommand implements Callable<Integer> {
         metrics.put("gpu_hours_over_bound", result.metrics().gpuHours() / in.lowerBoundGpuHours());
         summary.put("policies", Map.of(result.policy(), metrics));
         summary.put("fleet", Results.fleet(sim, fleet));
+        if (!backtest.isEmpty()) {
+            summary.put("forecast_backtest", backtest);
+        }
         Path file = Summaries.write(out, summary);
         Path decisions = Summaries.writeDecisions(out, result.decisions());
         console.printf("summary: %s%ndecisions: %s%n", file, decisions);
         return 0;
+    }
+
+    /**
+     * Chiron's forecasters replayed on the interactive demand its run saw (issue 16: choose the
+     * forecaster on the evidence): printed, and returned for summary.json; empty for a baseline or
+     * a run too short to judge.
+     */
+    static Map<String, Object> forecastBacktest(PrintStream console, ScalingPolicy p) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (!(p instanceof ChironPolicy chiron)) {
+            return out;
+        }
+        Map<String, ForecastBacktest.Errors> errors = chiron.forecastBacktest();
+        if (errors.isEmpty()) {
+            return out;
+        }
+        long horizon = chiron.forecastHorizon().toSeconds();
+        console.printf(
+                "%nForecasters replayed on this run's interactive demand, %d s ahead"
+                        + " (instance-s/s; chiron.global.forecast):%n",
+                horizon);
+        out.put("horizon_seconds", horizon);
+        double mean = Arrays.stream(chiron.interactiveDemandSeries()).average().orElse(0);
+        out.put("mean_demand", mean);
+        Format.row(console, "  mean demand", String.format("%.3f", mean));
+        errors.forEach(
+                (name, e) -> {
+                    Format.row(
+                            console,
+                            "  " + name,
+                            String.format(
+                                    "MAE %.3f, bias %+.3f, short in %.0f %% of steps by %.3f",
+                                    e.mae(), e.bias(), 100 * e.shortFraction(), e.meanShortfall()));
+                    out.put(
+                            name,
+                            Map.of(
+                                    "steps", e.steps(),
+                                    "mae", e.mae(),
+                                    "bias", e.bias(),
+                                    "short_fraction", e.shortFraction(),
+                                    "mean_shortfall", e.meanShortfall()));
+                });
+        return out;
     }
 
     /** For picocli's ${COMPLETION-CANDIDATES}. */

@@ -40,6 +40,10 @@ class SimulateCommandTest {
                                 "9",
                                 "--out",
                                 dir.resolve(out).toString()));
+        if (List.of(extra).contains("--policy")) {
+            int at = args.indexOf("--policy");
+            args.subList(at, at + 2).clear(); // the caller's policy instead of chiron
+        }
         args.addAll(List.of(extra));
         int rc = cli.execute(args.toArray(String[]::new));
         assertThat(rc).isZero();
@@ -100,6 +104,30 @@ class SimulateCommandTest {
                                     + k.get("missed_unfinished").asLong());
         }
         assertThat(dir.resolve("c").resolve("decisions.jsonl")).exists();
+    }
+
+    @Test
+    void chironsRunsReplayTheForecastersOnTheDemandTheySaw() throws Exception {
+        // Ten minutes of arrivals and on until the work is done: a look each 15 s, and every
+        // forecaster judged on the same steps (6 of history before, 75 s = a 60 s cold start and
+        // a 15 s period after).
+        JsonNode b = simulate("backtest").get("forecast_backtest");
+        assertThat(b.get("horizon_seconds").asInt()).isEqualTo(75);
+        assertThat(b.get("mean_demand").asDouble()).isPositive();
+        for (String f : List.of("last-30s", "trend", "holt", "holt-sized")) {
+            JsonNode e = b.get(f);
+            assertThat(e.get("steps").asInt())
+                    .as(f)
+                    .isGreaterThanOrEqualTo(40 - 6 - 5 + 1)
+                    .isEqualTo(b.get("last-30s").get("steps").asInt());
+            assertThat(e.get("mae").asDouble()).as(f).isGreaterThanOrEqualTo(0);
+            assertThat(e.get("mae").asDouble())
+                    .as("%s: |bias| <= MAE", f)
+                    .isGreaterThanOrEqualTo(Math.abs(e.get("bias").asDouble()) - 1e-12);
+            assertThat(e.get("short_fraction").asDouble()).as(f).isBetween(0.0, 1.0);
+        }
+        // A baseline forecasts nothing.
+        assertThat(simulate("static", "--policy", "static").has("forecast_backtest")).isFalse();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.chiron.policy;
 
 import io.chiron.core.RoleCounts;
+import io.chiron.policy.global.ForecastBacktest;
 import io.chiron.policy.global.GlobalAutoscaler;
 import io.chiron.policy.global.PoolState;
 import io.chiron.policy.local.LocalAutoscaler;
@@ -11,6 +12,7 @@ import io.chiron.records.InstanceState;
 import io.chiron.records.PoolSignal;
 import io.chiron.records.ScalingDecision;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,10 +24,14 @@ import java.util.Map;
  */
 public final class ChironPolicy implements ScalingPolicy {
     private final String name;
+    private final ChironConfig config;
     private final LocalAutoscaler local;
     private final GlobalAutoscaler global;
     private final Map<String, LocalState> locals = new HashMap<>();
     private final Map<String, PoolState> pools = new HashMap<>();
+
+    /** The interactive demand of each look, for {@link #interactiveDemandSeries}. */
+    private final List<Double> demand = new ArrayList<>();
 
     public ChironPolicy(ChironConfig config, LatencyModel model) {
         this("chiron", config, model, true);
@@ -39,6 +45,7 @@ public final class ChironPolicy implements ScalingPolicy {
     public ChironPolicy(
             String name, ChironConfig config, LatencyModel model, boolean localAutoscaler) {
         this.name = name;
+        this.config = config;
         this.local = localAutoscaler ? new LocalAutoscaler(config, model, name) : null;
         this.global = new GlobalAutoscaler(config, model, name, config.localPeriod.toMillis());
     }
@@ -62,10 +69,42 @@ public final class ChironPolicy implements ScalingPolicy {
             local.decide(s, locals.computeIfAbsent(s.getInstanceId(), id -> new LocalState()))
                     .ifPresent(decisions::add);
         }
+        Map<String, Double> looked = new HashMap<>();
         decisions.addAll(
                 global.onPoolSignal(
-                        pool, pools.computeIfAbsent(pool.getModel(), m -> new PoolState())));
+                        pool,
+                        pools.computeIfAbsent(pool.getModel(), m -> new PoolState()),
+                        looked));
+        Double d = looked.get(GlobalAutoscaler.INTERACTIVE_DEMAND);
+        if (d != null) {
+            demand.add(d);
+        }
         return decisions;
+    }
+
+    /**
+     * The interactive demand its global autoscaler saw at each look (one a period, a 15 s step
+     * each), oldest first, in instance-seconds per second: the series {@link
+     * io.chiron.policy.global.ForecastBacktest} judges the forecasters on. A simulation serves one
+     * model.
+     */
+    public double[] interactiveDemandSeries() {
+        return demand.stream().mapToDouble(Double::doubleValue).toArray();
+    }
+
+    /**
+     * The forecasters judged on this run's demand series at the policy's horizon, the cold start
+     * plus a period in whole 15 s steps; empty for a run too short to judge.
+     */
+    public Map<String, ForecastBacktest.Errors> forecastBacktest() {
+        int steps = (int) Math.ceil(forecastHorizon().toMillis() / 15_000.0);
+        return ForecastBacktest.run(interactiveDemandSeries(), steps, config);
+    }
+
+    /** How far ahead the interactive forecast looks: a cold start plus a period. */
+    public Duration forecastHorizon() {
+        long ms = config.coldStart.toMillis() + config.globalPeriod.toMillis();
+        return Duration.ofMillis((long) Math.ceil(ms / 15_000.0) * 15_000);
     }
 
     /** Most instances serve interactive traffic; a fifth are mixed headroom, the rest batch. */
