@@ -41,7 +41,8 @@ out = ["# Forecasters replayed on Chiron's interactive demand", "",
        "from the history up to each step; errors in instance-seconds per second, means over the seeds. 'short': the",
        "fraction of steps where the demand that came exceeded the forecast, and by how much on those steps: what leaves the",
        "pool short a cold start later. `holt-sized` is what the policy sizes for with `holt` (the forecast plus `forecast-z`",
-       "sigmas, at least the last 30 s, at most half again them); `last-30s` is `off`. Surges are left out: they lift every",
+       "sigmas, at least the last 30 s, at most half again them); `last-30s` is `off`; `last-30s-sized` (not a setting) is",
+       "the last 30 s with the same margin made from their own one-step errors. Surges are left out: they lift every",
        "forecaster alike.", "",
        "| workload | mean demand | forecaster | MAE | MAE / mean | bias | short | shortfall when short |",
        "| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
@@ -50,7 +51,7 @@ for n in names:
     runs = [r for r in runs if r]
     if not runs: continue
     mean = sum(r["mean_demand"] for r in runs) / len(runs)
-    for f in ("last-30s", "trend", "holt", "holt-sized"):
+    for f in ("last-30s", "trend", "holt", "holt-sized", "last-30s-sized"):
         e = [r[f] for r in runs]
         avg = lambda k: sum(x[k] for x in e) / len(e)
         out.append(f"| {n} | {mean:.2f} | {f} | {avg('mae'):.3f} | {avg('mae')/max(mean,1e-9):.2f} | {avg('bias'):+.3f} | {100*avg('short_fraction'):.0f} % | {avg('mean_shortfall'):.3f} |")

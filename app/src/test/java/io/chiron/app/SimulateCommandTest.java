@@ -114,7 +114,7 @@ class SimulateCommandTest {
         JsonNode b = simulate("backtest").get("forecast_backtest");
         assertThat(b.get("horizon_seconds").asInt()).isEqualTo(75);
         assertThat(b.get("mean_demand").asDouble()).isPositive();
-        for (String f : List.of("last-30s", "trend", "holt", "holt-sized")) {
+        for (String f : List.of("last-30s", "trend", "holt", "holt-sized", "last-30s-sized")) {
             JsonNode e = b.get(f);
             assertThat(e.get("steps").asInt())
                     .as(f)

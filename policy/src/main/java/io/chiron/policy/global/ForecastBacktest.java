@@ -40,7 +40,9 @@ public final class ForecastBacktest {
      * @return by forecaster: {@code last-30s} (the {@code off} forecaster), {@code trend}, {@code
      *     holt} (the point forecast) and {@code holt-sized} (what the policy sizes for with HOLT:
      *     the forecast plus {@code forecast-z} sigmas, at least the last 30 s, at most half again
-     *     them); empty when the series is too short to judge one step
+     *     them) and {@code last-30s-sized} (the last 30 s with the same margin made from their own
+     *     one-step errors: not a setting, the question whether Holt's trend adds anything); empty
+     *     when the series is too short to judge one step
      */
     public static Map<String, Errors> run(double[] series, int steps, ChironConfig config) {
         double horizonSeconds = steps * InteractiveRule.STEP.toSeconds();
@@ -63,6 +65,13 @@ public final class ForecastBacktest {
                     DemandForecast.Forecast f = holt(series, t, steps);
                     double upper = f.mean() + config.forecastZ * f.sigma();
                     return Math.max(recent, Math.min(1.5 * recent, upper));
+                });
+        forecasters.put(
+                "last-30s-sized",
+                t -> {
+                    double recent = recent(series, t);
+                    double upper = recent + config.forecastZ * persistenceSigma(series, t);
+                    return Math.min(1.5 * recent, upper);
                 });
         Map<String, Errors> out = new LinkedHashMap<>();
         if (series.length < WARM_UP + steps) {
@@ -94,6 +103,22 @@ public final class ForecastBacktest {
                 signed / n,
                 (double) shortSteps / n,
                 shortSteps == 0 ? 0 : shortfall / shortSteps);
+    }
+
+    /**
+     * The spread of the last 30 s' one-step errors over the history Holt would smooth: the same
+     * margin, made from the simpler forecaster's own errors.
+     */
+    private static double persistenceSigma(double[] series, int t) {
+        int from = Math.max(2, t + 1 - HOLT_HISTORY);
+        double squares = 0;
+        int n = 0;
+        for (int i = from; i <= t; i++) {
+            double error = series[i] - recent(series, i - 1);
+            squares += error * error;
+            n++;
+        }
+        return n == 0 ? 0 : Math.sqrt(squares / n);
     }
 
     /** The last 30 s: the steps t - 1 and t. */

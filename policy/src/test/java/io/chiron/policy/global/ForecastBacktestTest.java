@@ -39,7 +39,7 @@ class ForecastBacktestTest {
         double[] flat = new double[30];
         Arrays.fill(flat, 2.0);
         assertThat(ForecastBacktest.run(flat, 5, config))
-                .hasSize(4)
+                .hasSize(5)
                 .allSatisfy(
                         (name, e) -> {
                             assertThat(e.mae()).as(name).isCloseTo(0, within(1e-9));
@@ -51,6 +51,6 @@ class ForecastBacktestTest {
     void aSeriesTooShortToJudgeGivesNothing() {
         // 6 steps of warm-up and 5 ahead need 11 values at least.
         assertThat(ForecastBacktest.run(new double[10], 5, config)).isEmpty();
-        assertThat(ForecastBacktest.run(new double[11], 5, config)).hasSize(4);
+        assertThat(ForecastBacktest.run(new double[11], 5, config)).hasSize(5);
     }
 }
