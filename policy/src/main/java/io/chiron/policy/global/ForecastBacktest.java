@@ -2,6 +2,7 @@ package io.chiron.policy.global;
 
 import io.chiron.policy.ChironConfig;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntToDoubleFunction;
@@ -136,7 +137,7 @@ public final class ForecastBacktest {
 
     private static DemandForecast.Forecast holt(double[] series, int t, int steps) {
         int from = Math.max(0, t + 1 - HOLT_HISTORY);
-        double[] history = java.util.Arrays.copyOfRange(series, from, t + 1);
+        double[] history = Arrays.copyOfRange(series, from, t + 1);
         return DemandForecast.holt(history, DemandForecast.ALPHA, DemandForecast.BETA, steps);
     }
 }
