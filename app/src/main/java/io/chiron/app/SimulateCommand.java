@@ -169,14 +169,13 @@ final class SimulateCommand implements Callable<Integer> {
                             String.format(
                                     "MAE %.3f, bias %+.3f, short in %.0f %% of steps by %.3f",
                                     e.mae(), e.bias(), 100 * e.shortFraction(), e.meanShortfall()));
-                    out.put(
-                            name,
-                            Map.of(
-                                    "steps", e.steps(),
-                                    "mae", e.mae(),
-                                    "bias", e.bias(),
-                                    "short_fraction", e.shortFraction(),
-                                    "mean_shortfall", e.meanShortfall()));
+                    Map<String, Object> json = new LinkedHashMap<>();
+                    json.put("steps", e.steps());
+                    json.put("mae", e.mae());
+                    json.put("bias", e.bias());
+                    json.put("short_fraction", e.shortFraction());
+                    json.put("mean_shortfall", e.meanShortfall());
+                    out.put(name, json);
                 });
         return out;
     }

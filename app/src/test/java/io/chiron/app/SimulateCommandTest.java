@@ -142,8 +142,7 @@ class SimulateCommandTest {
     private static int simulateOneMinute(StringWriter err, String... flags) {
         var cli = Main.commandLine();
         cli.setErr(new PrintWriter(err));
-        var args =
-                new java.util.ArrayList<>(java.util.List.of("simulate", "--trace", "azure-code"));
+        var args = new ArrayList<>(List.of("simulate", "--trace", "azure-code"));
         args.addAll(List.of(flags));
         args.addAll(List.of("--duration", "1m"));
         return cli.execute(args.toArray(String[]::new));

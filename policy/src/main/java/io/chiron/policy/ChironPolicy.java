@@ -15,6 +15,7 @@ import io.chiron.records.ScalingDecision;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -69,7 +70,8 @@ public final class ChironPolicy implements ScalingPolicy {
             local.decide(s, locals.computeIfAbsent(s.getInstanceId(), id -> new LocalState()))
                     .ifPresent(decisions::add);
         }
-        Map<String, Double> looked = new HashMap<>();
+        // In the order the rules put them: the decisions carry this map as their inputs.
+        Map<String, Double> looked = new LinkedHashMap<>();
         decisions.addAll(
                 global.onPoolSignal(
                         pool,
@@ -97,14 +99,13 @@ public final class ChironPolicy implements ScalingPolicy {
      * plus a period in whole 15 s steps; empty for a run too short to judge.
      */
     public Map<String, ForecastBacktest.Errors> forecastBacktest() {
-        int steps = (int) Math.ceil(forecastHorizon().toMillis() / 15_000.0);
-        return ForecastBacktest.run(interactiveDemandSeries(), steps, config);
+        return ForecastBacktest.run(
+                interactiveDemandSeries(), ForecastBacktest.horizonSteps(config), config);
     }
 
-    /** How far ahead the interactive forecast looks: a cold start plus a period. */
+    /** How far ahead the interactive forecast looks: a cold start plus a period, whole steps. */
     public Duration forecastHorizon() {
-        long ms = config.coldStart.toMillis() + config.globalPeriod.toMillis();
-        return Duration.ofMillis((long) Math.ceil(ms / 15_000.0) * 15_000);
+        return ForecastBacktest.stepsToDuration(ForecastBacktest.horizonSteps(config));
     }
 
     /** Most instances serve interactive traffic; a fifth are mixed headroom, the rest batch. */

@@ -7,8 +7,10 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -45,7 +47,7 @@ final class ClusterProcesses implements AutoCloseable {
     private final List<Process> processes = new ArrayList<>();
 
     /** Ports this cluster already chose: the OS may hand a just-released port out again. */
-    private final java.util.Set<Integer> chosen = new java.util.HashSet<>();
+    private final Set<Integer> chosen = new HashSet<>();
 
     final int kafkaPort;
     final int restPort;

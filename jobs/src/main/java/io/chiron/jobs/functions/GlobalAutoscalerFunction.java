@@ -23,6 +23,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,15 +52,13 @@ public final class GlobalAutoscalerFunction
         volatile PoolSignal last;
         final long[] target = new long[InstanceRole.values().length];
 
-        /**
-         * The last look's interactive demand and its forecast, in instance-seconds per second; NaN
-         * until the history allows a forecast.
-         */
-        volatile double demand = Double.NaN;
+        /** The last look's inputs (not changed once published here); empty before the first. */
+        volatile Map<String, Double> looked = Map.of();
 
-        volatile double forecast = Double.NaN;
-        volatile double forecastSigma = Double.NaN;
-        volatile double horizonSeconds = Double.NaN;
+        /** One of the last look's inputs; NaN while it has none (too little history for it). */
+        double looked(String key) {
+            return looked.getOrDefault(key, Double.NaN);
+        }
     }
 
     public GlobalAutoscalerFunction(ChironConfig config, String profile, String policyName) {
@@ -125,10 +124,18 @@ public final class GlobalAutoscalerFunction
         }
         // Forecast against actual: the forecast made one horizon ago is what the demand now should
         // be (in PromQL, interactiveForecast offset the horizon against interactiveDemand).
-        group.gauge("interactiveDemand", (Gauge<Double>) () -> v.demand);
-        group.gauge("interactiveForecast", (Gauge<Double>) () -> v.forecast);
-        group.gauge("interactiveForecastSigma", (Gauge<Double>) () -> v.forecastSigma);
-        group.gauge("forecastHorizonSeconds", (Gauge<Double>) () -> v.horizonSeconds);
+        group.gauge(
+                "interactiveDemand",
+                (Gauge<Double>) () -> v.looked(GlobalAutoscaler.INTERACTIVE_DEMAND));
+        group.gauge(
+                "interactiveForecast",
+                (Gauge<Double>) () -> v.looked(GlobalAutoscaler.INTERACTIVE_FORECAST));
+        group.gauge(
+                "interactiveForecastSigma",
+                (Gauge<Double>) () -> v.looked(GlobalAutoscaler.INTERACTIVE_FORECAST_SIGMA));
+        group.gauge(
+                "forecastHorizonSeconds",
+                (Gauge<Double>) () -> v.looked(GlobalAutoscaler.FORECAST_HORIZON_S));
         group.gauge("queueInteractive", (Gauge<Long>) () -> v.last.getQueueInteractive());
         group.gauge("queueBatch", (Gauge<Long>) () -> v.last.getQueueBatch());
         group.gauge("ttftP95Ms", (Gauge<Double>) () -> v.last.getTtftP95Ms());
@@ -153,7 +160,8 @@ public final class GlobalAutoscalerFunction
         if (current == null) {
             current = new PoolState();
         }
-        Map<String, Double> looked = new HashMap<>();
+        // In the order the rules put them: the decisions carry this map as their inputs.
+        Map<String, Double> looked = new LinkedHashMap<>();
         List<ScalingDecision> made = autoscaler.onPoolSignal(p, current, looked);
         long now = System.currentTimeMillis();
         for (ScalingDecision d : made) {
@@ -167,13 +175,7 @@ public final class GlobalAutoscalerFunction
             // A copy: with object reuse on, the record may be refilled with the next one.
             c.last = PoolSignal.newBuilder(p).build();
             if (!looked.isEmpty()) {
-                c.demand = looked.getOrDefault(GlobalAutoscaler.INTERACTIVE_DEMAND, Double.NaN);
-                c.forecast = looked.getOrDefault(GlobalAutoscaler.INTERACTIVE_FORECAST, Double.NaN);
-                c.forecastSigma =
-                        looked.getOrDefault(
-                                GlobalAutoscaler.INTERACTIVE_FORECAST_SIGMA, Double.NaN);
-                c.horizonSeconds =
-                        looked.getOrDefault(GlobalAutoscaler.FORECAST_HORIZON_S, Double.NaN);
+                c.looked = looked;
             }
             RoleCounts observed = GlobalAutoscaler.observed(p);
             for (InstanceRole r : InstanceRole.values()) {

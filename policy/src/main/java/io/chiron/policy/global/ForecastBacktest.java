@@ -2,6 +2,7 @@ package io.chiron.policy.global;
 
 import io.chiron.policy.ChironConfig;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,6 +34,20 @@ public final class ForecastBacktest {
             int steps, double mae, double bias, double shortFraction, double meanShortfall) {}
 
     private ForecastBacktest() {}
+
+    /**
+     * The policy's forecast horizon in the series' 15 s steps: a cold start plus a period, rounded
+     * up to whole steps, as {@link InteractiveRule} rounds it at 5 s windows.
+     */
+    public static int horizonSteps(ChironConfig config) {
+        long ms = config.coldStart.toMillis() + config.globalPeriod.toMillis();
+        return (int) Math.ceil((double) ms / InteractiveRule.STEP.toMillis());
+    }
+
+    /** The length of {@code steps} steps of the series. */
+    public static Duration stepsToDuration(int steps) {
+        return InteractiveRule.STEP.multipliedBy(steps);
+    }
 
     /**
      * @param series the interactive demand of consecutive 15 s steps, oldest first (what {@link
