@@ -52,9 +52,6 @@ final class InteractiveRule implements Serializable {
         double[] series = load.interactiveNeedSeries(p, state, STEP);
         // Steps are whole windows: 15 s at 5 s windows, one window when windows are longer.
         int steps = (int) Math.ceil(horizonSeconds * 1000 / load.seriesStep(STEP).toMillis());
-        if (series.length > 0) {
-            inputs.put(GlobalAutoscaler.INTERACTIVE_DEMAND, series[series.length - 1]);
-        }
         double surge = DemandForecast.surge(series, config.surgeRise, steps, SURGE_CAP);
         if (surge > 0) {
             inputs.put("forecast_interactive_surge", surge);
@@ -138,6 +135,14 @@ final class InteractiveRule implements Serializable {
         double apart = (RECENT.toMillis() + BEFORE.toMillis()) / 2000.0;
         double slope = Math.max(0, recent - older) / apart;
         double horizon = (config.coldStart.toMillis() + config.globalPeriod.toMillis()) / 1000.0;
+        // The newest step's demand, reported whatever the forecaster: what a forecast is judged
+        // against (the job's gauge, the simulator's backtest), the last entry of HOLT's series.
+        Duration step = load.seriesStep(STEP);
+        if (load.hasHistory(state, Duration.ZERO, step)) {
+            inputs.put(
+                    GlobalAutoscaler.INTERACTIVE_DEMAND,
+                    load.interactiveNeed(p, state, Duration.ZERO, step));
+        }
         double ahead =
                 switch (config.forecast) {
                     case OFF -> recent;

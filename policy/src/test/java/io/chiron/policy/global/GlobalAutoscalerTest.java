@@ -7,6 +7,8 @@ import io.chiron.records.PoolSignal;
 import io.chiron.records.ScalingDecision;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -304,6 +306,40 @@ class GlobalAutoscalerTest {
                 state,
                 looked);
         assertThat(looked).isEmpty();
+    }
+
+    @ParameterizedTest
+    @EnumSource(
+            value = ChironConfig.Forecaster.class,
+            names = {"OFF", "TREND"})
+    void theReactiveAndTrendPoliciesReportTheDemandTooButNoHoltForecast(
+            ChironConfig.Forecaster forecaster) {
+        // The same flat 1 instance-s/s as above: the newest 15 s step's demand is reported whatever
+        // the forecaster, so a --predictive off run has a demand gauge and a backtest; the HOLT
+        // forecast and its sigma are not, since nothing computed them.
+        GlobalAutoscaler g =
+                new GlobalAutoscaler(
+                        config.with(c -> c.forecast = forecaster),
+                        Fixtures.flatModel(),
+                        "chiron",
+                        5_000);
+        PoolState state = new PoolState();
+        Map<String, Double> looked = new LinkedHashMap<>();
+        for (int w = 0; w <= 120; w++) {
+            long end = T0 + (w + 1) * 5_000L;
+            looked.clear();
+            g.onPoolSignal(
+                    pool(end).setWindowStartMs(end - 5_000).setArrivalsInteractive(500).build(),
+                    state,
+                    looked);
+        }
+        assertThat(looked)
+                .hasEntrySatisfying(
+                        GlobalAutoscaler.INTERACTIVE_DEMAND,
+                        v -> assertThat(v).isCloseTo(1.0, within(1e-9)))
+                .doesNotContainKeys(
+                        GlobalAutoscaler.INTERACTIVE_FORECAST,
+                        GlobalAutoscaler.INTERACTIVE_FORECAST_SIGMA);
     }
 
     @Test
