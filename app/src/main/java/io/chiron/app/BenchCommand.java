@@ -1,6 +1,7 @@
 package io.chiron.app;
 
 import io.chiron.app.bench.BenchResults;
+import io.chiron.app.bench.DecodeBench;
 import io.chiron.app.bench.GatewayBench;
 import io.chiron.app.bench.LatencyBench;
 import io.chiron.app.bench.PipelineBench;
@@ -33,7 +34,8 @@ import java.util.concurrent.Callable;
                     + " and 2), latency (window end to decision append under a steady live load of"
                     + " half the job's capacity), scale (1k, 10k and 100k instances with 10k"
                     + " request groups: records/s, live heap, checkpoint bytes per key), simulator"
-                    + " (simulated seconds per wall second at 50 and 500 instances).",
+                    + " (simulated seconds per wall second at 50 and 500 instances), decode (Avro's"
+                    + " defaults against the codec the job uses, in memory), gateway.",
             "With --out DIR also writes DIR/bench.json."
         })
 final class BenchCommand implements Callable<Integer> {
@@ -53,7 +55,8 @@ final class BenchCommand implements Callable<Integer> {
             names = "--only",
             split = ",",
             description =
-                    "Benchmarks to run: pipeline, latency, scale, simulator, gateway (default: all).")
+                    "Benchmarks to run: pipeline, decode, latency, scale, simulator, gateway"
+                            + " (default: all).")
     List<String> only;
 
     @Option(
@@ -101,7 +104,7 @@ final class BenchCommand implements Callable<Integer> {
     private static final double STEADY_LAG_MS = 100;
 
     private static final List<String> ALL =
-            List.of("pipeline", "latency", "scale", "simulator", "gateway");
+            List.of("pipeline", "decode", "latency", "scale", "simulator", "gateway");
 
     private final PrintStream console = System.out;
 
@@ -121,6 +124,9 @@ final class BenchCommand implements Callable<Integer> {
                             .map(BenchResults.Pipeline::jobRecordsPerS)
                             .findFirst()
                             .orElse(null);
+        }
+        if (run.contains("decode")) {
+            results.add(decode());
         }
         if (run.contains("latency")) {
             results.addAll(latency(jobRateP1));
@@ -359,6 +365,33 @@ final class BenchCommand implements Callable<Integer> {
                     r.stateBytesPerKey());
         }
         return out;
+    }
+
+    /** Records decoded per round: a few seconds per round on this machine. */
+    private static final int DECODE_RECORDS = 2_000_000;
+
+    private static final int DECODE_ROUNDS = 5;
+
+    private BenchResults.Decode decode() {
+        console.println("decode: request events decoded in memory, Avro's defaults and the codec");
+        var rates =
+                DecodeBench.run(
+                        DECODE_RECORDS, DECODE_ROUNDS, line -> console.println("  " + line));
+        double[] avro = decodeRates(rates, DecodeBench.AVRO);
+        double[] codec = decodeRates(rates, DecodeBench.CODEC);
+        double ratio = median(codec) / median(avro);
+        console.printf(
+                "  codec %,.0f / Avro's defaults %,.0f records/s = %.2f (medians of %d rounds)%n",
+                median(codec), median(avro), ratio, DECODE_ROUNDS);
+        return new BenchResults.Decode(
+                DECODE_RECORDS, DECODE_ROUNDS, median(avro), median(codec), ratio, avro, codec);
+    }
+
+    private static double[] decodeRates(List<DecodeBench.Rate> rates, String what) {
+        return rates.stream()
+                .filter(r -> r.what().equals(what))
+                .mapToDouble(DecodeBench.Rate::perSecond)
+                .toArray();
     }
 
     private List<BenchResults.Simulator> simulator() {

@@ -16,7 +16,7 @@ public final class BenchResults {
 
     /** One benchmark's figures; {@code benchmark} names which. */
     @JsonPropertyOrder({"benchmark"})
-    public sealed interface Result permits Pipeline, Latency, Scale, Simulator, Gateway {
+    public sealed interface Result permits Pipeline, Decode, Latency, Scale, Simulator, Gateway {
         @JsonProperty("benchmark")
         String benchmark();
     }
@@ -40,6 +40,23 @@ public final class BenchResults {
         @Override
         public String benchmark() {
             return "pipeline";
+        }
+    }
+
+    /** Avro decoding of request events alone: Avro's defaults against the codec the job uses. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Decode(
+            long records,
+            int rounds,
+            double avroRecordsPerS,
+            double codecRecordsPerS,
+            double ratio,
+            @JsonProperty("avro_records_per_s_each") double[] avroRecordsPerSEach,
+            @JsonProperty("codec_records_per_s_each") double[] codecRecordsPerSEach)
+            implements Result {
+        @Override
+        public String benchmark() {
+            return "decode";
         }
     }
 

@@ -74,40 +74,52 @@ public final class PipelineBench {
                                 "1"),
                         new StringSerializer(),
                         new AvroSerializer<>(RequestEvent.class))) {
-            RequestEvent.Builder b =
-                    RequestEvent.newBuilder()
-                            .setModel("llama3-8b")
-                            .setInstanceRole(InstanceRole.MIXED)
-                            .setSloTtftMs(2000)
-                            .setSloItlMs(50)
-                            .setQueueWaitMs(0)
-                            .setPreemptions(0)
-                            .setDeadlineTsMs(null)
-                            .setDropReason(null);
+            RequestEvent.Builder b = eventTemplate();
             for (long i = 0; i < records; i++) {
-                long ts = t0 + i / 2 + random.nextInt(1000);
-                String instance = "i-" + random.nextInt(instances);
-                boolean finished = (i & 1) == 1;
-                RequestEvent e =
-                        b.setType(finished ? RequestEventType.FINISHED : RequestEventType.STARTED)
-                                .setRequestId("r" + i)
-                                .setRequestClass(
-                                        random.nextInt(5) == 0
-                                                ? RequestClass.BATCH
-                                                : RequestClass.INTERACTIVE)
-                                .setInstanceId(instance)
-                                .setTsMs(ts)
-                                .setArrivalTsMs(ts - 2_000)
-                                .setPromptTokens(200 + random.nextInt(2000))
-                                .setOutputTokens(finished ? 10 + random.nextInt(400) : 0)
-                                .setQueueWaitMs(random.nextInt(500))
-                                .setTtftMs(finished ? (long) random.nextInt(1500) : null)
-                                .setItlMeanMs(finished ? 20.0 + random.nextInt(20) : null)
-                                .setSloMet(finished ? random.nextInt(10) > 0 : null)
-                                .build();
+                RequestEvent e = event(b, random, i, t0, instances);
+                long ts = e.getTsMs();
+                String instance = e.getInstanceId();
                 producer.send(new ProducerRecord<>(topic, null, ts, instance, e));
             }
         }
+    }
+
+    /** The fields every benchmark request event shares. */
+    static RequestEvent.Builder eventTemplate() {
+        return RequestEvent.newBuilder()
+                .setModel("llama3-8b")
+                .setInstanceRole(InstanceRole.MIXED)
+                .setSloTtftMs(2000)
+                .setSloItlMs(50)
+                .setQueueWaitMs(0)
+                .setPreemptions(0)
+                .setDeadlineTsMs(null)
+                .setDropReason(null);
+    }
+
+    /**
+     * Request event {@code i}: started and finished alternately, on one of {@code instances}, a
+     * fifth of them batch, within a second of {@code t0 + i / 2} ms.
+     */
+    static RequestEvent event(
+            RequestEvent.Builder b, SplittableRandom random, long i, long t0, int instances) {
+        long ts = t0 + i / 2 + random.nextInt(1000);
+        String instance = "i-" + random.nextInt(instances);
+        boolean finished = (i & 1) == 1;
+        return b.setType(finished ? RequestEventType.FINISHED : RequestEventType.STARTED)
+                .setRequestId("r" + i)
+                .setRequestClass(
+                        random.nextInt(5) == 0 ? RequestClass.BATCH : RequestClass.INTERACTIVE)
+                .setInstanceId(instance)
+                .setTsMs(ts)
+                .setArrivalTsMs(ts - 2_000)
+                .setPromptTokens(200 + random.nextInt(2000))
+                .setOutputTokens(finished ? 10 + random.nextInt(400) : 0)
+                .setQueueWaitMs(random.nextInt(500))
+                .setTtftMs(finished ? (long) random.nextInt(1500) : null)
+                .setItlMeanMs(finished ? 20.0 + random.nextInt(20) : null)
+                .setSloMet(finished ? random.nextInt(10) > 0 : null)
+                .build();
     }
 
     /** Reads the whole topic with {@code threads} consumers, decoding every record. */

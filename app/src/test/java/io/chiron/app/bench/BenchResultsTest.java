@@ -53,6 +53,25 @@ class BenchResultsTest {
     }
 
     @Test
+    void theDecodeFiguresNameBothSidesAndEachRound() {
+        var d =
+                new BenchResults.Decode(
+                        2_000_000,
+                        2,
+                        2.0e6,
+                        2.4e6,
+                        1.2,
+                        new double[] {2.0e6},
+                        new double[] {2.4e6});
+        JsonNode j = new ObjectMapper().valueToTree(d);
+        assertThat(j.get("benchmark").asText()).isEqualTo("decode");
+        assertThat(j.get("avro_records_per_s").asDouble()).isEqualTo(2.0e6);
+        assertThat(j.get("codec_records_per_s").asDouble()).isEqualTo(2.4e6);
+        assertThat(j.get("ratio").asDouble()).isEqualTo(1.2);
+        assertThat(j.get("codec_records_per_s_each").get(0).asDouble()).isEqualTo(2.4e6);
+    }
+
+    @Test
     void theGatewaysFiguresAreSnakeCasedWithTheirRatio() {
         var g =
                 new BenchResults.Gateway(
