@@ -4,7 +4,8 @@ import io.chiron.actuator.ActuatorConfig;
 import io.chiron.actuator.ActuatorFunction;
 import io.chiron.actuator.BackendSink;
 import io.chiron.jobs.functions.AvroRecordSerializer;
-import io.chiron.jobs.functions.DecodeFunction;
+import io.chiron.jobs.functions.DeadLetterRouter;
+import io.chiron.jobs.functions.DecodingDeserializer;
 import io.chiron.jobs.functions.EmitInstanceSignal;
 import io.chiron.jobs.functions.EmitPoolSignal;
 import io.chiron.jobs.functions.EventTimeGuard;
@@ -15,11 +16,10 @@ import io.chiron.jobs.functions.LateRecords;
 import io.chiron.jobs.functions.LocalAutoscalerFunction;
 import io.chiron.jobs.functions.PoolAggregate;
 import io.chiron.jobs.functions.PreAggregate;
-import io.chiron.jobs.functions.RawRecordDeserializer;
 import io.chiron.jobs.functions.RobustWatermarks;
 import io.chiron.jobs.functions.SlidingSignals;
 import io.chiron.jobs.functions.Validation;
-import io.chiron.jobs.records.KafkaRecord;
+import io.chiron.jobs.records.Decoded;
 import io.chiron.jobs.records.PoolInput;
 import io.chiron.jobs.records.Telemetry;
 import io.chiron.jobs.types.RecordSerializers;
@@ -230,6 +230,7 @@ public final class ChironJob {
                         clientProperties(conf),
                         conf.get(JobOptions.REQUESTS_TOPIC),
                         RequestEvent.class,
+                        RequestEvent::getTsMs,
                         "requests")
                 .sinkTo(new DiscardingSink<>())
                 .name("discard")
@@ -257,6 +258,7 @@ public final class ChironJob {
                         client,
                         conf.get(JobOptions.REQUESTS_TOPIC),
                         RequestEvent.class,
+                        RequestEvent::getTsMs,
                         "requests");
         SingleOutputStreamOperator<InstanceHeartbeat> heartbeats =
                 decode(
@@ -265,6 +267,7 @@ public final class ChironJob {
                         client,
                         conf.get(JobOptions.HEARTBEATS_TOPIC),
                         InstanceHeartbeat.class,
+                        InstanceHeartbeat::getTsMs,
                         "heartbeats");
 
         long failAfter = conf.get(JobOptions.FAIL_ONCE_AFTER_RECORDS);
@@ -275,23 +278,12 @@ public final class ChironJob {
                                 .returns(new AvroTypeInfo<>(RequestEvent.class))
                                 .name("fail once (testing)")
                                 .uid("fail-once");
-        Streams streams =
-                build(
-                        checkedRequests
-                                .assignTimestampsAndWatermarks(
-                                        watermarks(conf, RequestEvent::getTsMs))
-                                .name("request event time")
-                                .uid("requests-watermarks"),
-                        heartbeats
-                                .assignTimestampsAndWatermarks(
-                                        watermarks(conf, InstanceHeartbeat::getTsMs))
-                                .name("heartbeat event time")
-                                .uid("heartbeats-watermarks"),
-                        conf,
-                        policy);
+        Streams streams = build(checkedRequests, heartbeats, conf, policy);
 
-        requests.getSideOutput(DecodeFunction.DEAD_LETTERS)
-                .union(heartbeats.getSideOutput(DecodeFunction.DEAD_LETTERS), streams.lateRecords())
+        requests.getSideOutput(DeadLetterRouter.DEAD_LETTERS)
+                .union(
+                        heartbeats.getSideOutput(DeadLetterRouter.DEAD_LETTERS),
+                        streams.lateRecords())
                 .sinkTo(
                         sink(
                                 client,
@@ -434,32 +426,33 @@ public final class ChironJob {
             Map<String, String> client,
             String topic,
             Class<T> type,
+            SerializableFunction<T, Long> eventTime,
             String name) {
-        KafkaSourceBuilder<KafkaRecord> builder =
-                KafkaSource.<KafkaRecord>builder()
+        KafkaSourceBuilder<Decoded<T>> builder =
+                KafkaSource.<Decoded<T>>builder()
                         .setBootstrapServers(conf.get(JobOptions.BOOTSTRAP_SERVERS))
                         .setTopics(topic)
                         .setGroupId(conf.get(JobOptions.GROUP_ID))
                         .setStartingOffsets(OffsetsInitializer.earliest())
-                        .setDeserializer(new RawRecordDeserializer())
+                        .setDeserializer(
+                                new DecodingDeserializer<>(
+                                        type,
+                                        new Validation(
+                                                conf.get(JobOptions.MAX_STRING_LENGTH),
+                                                conf.get(JobOptions.MAX_CLOCK_SKEW)),
+                                        new EventTimeGuard(
+                                                conf.get(JobOptions.MAX_AHEAD),
+                                                EventTimeGuard.DEFAULT_CONFIRM),
+                                        conf.get(JobOptions.MAX_RECORD_BYTES)))
                         .setProperty("client.id.prefix", "chiron-" + name);
         client.forEach(builder::setProperty);
         if (conf.get(JobOptions.BOUNDED)) {
             builder.setBounded(OffsetsInitializer.latest());
         }
-        KafkaSource<KafkaRecord> source = builder.build();
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), name + " from Kafka")
+        KafkaSource<Decoded<T>> source = builder.build();
+        return env.fromSource(source, watermarks(conf, eventTime), name + " from Kafka")
                 .uid(name + "-source")
-                .process(
-                        new DecodeFunction<>(
-                                type,
-                                new Validation(
-                                        conf.get(JobOptions.MAX_STRING_LENGTH),
-                                        conf.get(JobOptions.MAX_CLOCK_SKEW)),
-                                new EventTimeGuard(
-                                        conf.get(JobOptions.MAX_AHEAD),
-                                        EventTimeGuard.DEFAULT_CONFIRM),
-                                conf.get(JobOptions.MAX_RECORD_BYTES)))
+                .process(new DeadLetterRouter<>(type))
                 .name("decode " + name)
                 .uid(name + "-decode");
     }
@@ -471,12 +464,20 @@ public final class ChironJob {
                 .orElse(Map.of());
     }
 
-    private static <T> WatermarkStrategy<T> watermarks(
-            Configuration conf, SerializableFunction<T, Long> timestamp) {
+    /**
+     * Event time per Kafka partition, in the source: the record's own time (a dead letter keeps its
+     * Kafka timestamp and moves no watermark), the robust watermark of each partition, and the
+     * subtask's watermark the least of its partitions' (Flink's per-split watermarks).
+     */
+    private static <T> WatermarkStrategy<Decoded<T>> watermarks(
+            Configuration conf, SerializableFunction<T, Long> eventTime) {
         Duration outOfOrderness = conf.get(JobOptions.OUT_OF_ORDERNESS);
-        WatermarkStrategy<T> strategy =
-                WatermarkStrategy.<T>forGenerator(c -> new RobustWatermarks<>(outOfOrderness))
-                        .withTimestampAssigner((e, previous) -> timestamp.apply(e));
+        WatermarkStrategy<Decoded<T>> strategy =
+                WatermarkStrategy.<Decoded<T>>forGenerator(
+                                c -> RobustWatermarks.ofDecoded(outOfOrderness))
+                        .withTimestampAssigner(
+                                (d, kafkaTs) ->
+                                        d.deadLetter == null ? eventTime.apply(d.value) : kafkaTs);
         Duration idleness = conf.get(JobOptions.IDLENESS);
         return idleness.isZero() ? strategy : strategy.withIdleness(idleness);
     }

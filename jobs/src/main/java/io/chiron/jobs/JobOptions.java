@@ -2,7 +2,7 @@ package io.chiron.jobs;
 
 import io.chiron.core.Setting;
 import io.chiron.core.Settings;
-import io.chiron.jobs.functions.DecodeFunction;
+import io.chiron.jobs.functions.DecodingDeserializer;
 import io.chiron.jobs.functions.EventTimeGuard;
 import io.chiron.jobs.functions.Validation;
 import io.chiron.policy.signals.PoolBook;
@@ -70,7 +70,8 @@ public final class JobOptions {
                                     Duration.ofSeconds(2),
                                     "A source split without records for this long (wall-clock time) stops"
                                             + " holding back the watermark; 0 turns idleness off (for"
-                                            + " replays, whose sources are never idle).")
+                                            + " replays, whose sources are never idle), and then a"
+                                            + " partition without records holds every window back.")
                             .between(0, 3_600_000));
 
     public static final ConfigOption<Duration> SLIDING_WINDOW =
@@ -145,7 +146,7 @@ public final class JobOptions {
             OPTIONS.add(
                     Setting.integer(
                                     "chiron.limits.max-record-bytes",
-                                    DecodeFunction.DEFAULT_MAX_RECORD_BYTES,
+                                    DecodingDeserializer.DEFAULT_MAX_RECORD_BYTES,
                                     "Largest telemetry record value decoded, in bytes (a request event"
                                             + " is about 150); a larger one is a dead letter holding its"
                                             + " first this many bytes.")

@@ -253,7 +253,9 @@ public final class PipelineBench {
                 for (int p : new int[] {1, 2}) {
                     for (boolean sourceOnly : new boolean[] {false, true}) {
                         double overhead = jobSeconds(stack, empty, empty, p, sourceOnly);
+                        long deadBefore = deadLetters(stack.bootstrapServers());
                         double total = jobSeconds(stack, requests, empty, p, sourceOnly);
+                        long dead = deadLetters(stack.bootstrapServers()) - deadBefore;
                         Rate r =
                                 new Rate(
                                         sourceOnly ? SOURCE_FLOOR : "telemetry job",
@@ -264,17 +266,41 @@ public final class PipelineBench {
                         progress.accept(
                                 String.format(
                                         "round %d: %s at parallelism %d: %,.0f records/s (%.1f s,"
-                                                + " less %.1f s of start and stop)",
+                                                + " less %.1f s of start and stop; %,d dead"
+                                                + " letters)",
                                         round,
                                         sourceOnly ? "source + decode alone" : "job",
                                         p,
                                         r.perSecond(),
                                         total,
-                                        overhead));
+                                        overhead,
+                                        dead));
                     }
                 }
             }
         }
         return rates;
+    }
+
+    /**
+     * Records on the dead-letter topic: the benchmark's events are all valid, so any the job adds
+     * are records it judged late (the benchmark job writes without transactions, so the end offsets
+     * count them exactly).
+     */
+    private static long deadLetters(String bootstrap) {
+        String topic = Topic.DEAD_LETTERS.defaultName();
+        try (var consumer =
+                new KafkaConsumer<byte[], byte[]>(
+                        Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions =
+                    consumer.partitionsFor(topic).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
+            return consumer.endOffsets(partitions).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+        }
     }
 }

@@ -75,7 +75,7 @@ class WindowOperatorsTest {
     }
 
     private static io.chiron.records.InstanceHeartbeat heartbeat(long ts) {
-        return DecodeFunctionTest.heartbeat().setInstanceId("i").setTsMs(ts).build();
+        return DecodingDeserializerTest.heartbeat().setInstanceId("i").setTsMs(ts).build();
     }
 
     @Test

@@ -1,24 +1,24 @@
 package io.chiron.jobs.functions;
 
-import io.chiron.jobs.records.KafkaRecord;
+import io.chiron.jobs.records.Decoded;
 import io.chiron.records.AvroCodec;
 import io.chiron.records.DeadLetter;
 import io.chiron.records.InstanceHeartbeat;
 import io.chiron.records.InstanceRole;
 import io.chiron.records.InstanceState;
 
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
-import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.apache.flink.util.Collector;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-public class DecodeFunctionTest {
+public class DecodingDeserializerTest {
     private static final long NOW = 1_700_000_000_000L;
 
     public static InstanceHeartbeat.Builder heartbeat() {
@@ -45,39 +45,74 @@ public class DecodeFunctionTest {
                 .setStartedTsMs(NOW - 60_000);
     }
 
-    private static KafkaRecord record(byte[] value) {
+    private static ConsumerRecord<byte[], byte[]> record(byte[] value) {
         return record(value, NOW);
     }
 
-    private static KafkaRecord record(byte[] value, long kafkaTs) {
-        return new KafkaRecord(
-                "chiron.heartbeats", 0, 7, kafkaTs, "i".getBytes(StandardCharsets.UTF_8), value);
+    private static ConsumerRecord<byte[], byte[]> record(byte[] value, long kafkaTs) {
+        return new ConsumerRecord<>(
+                "chiron.heartbeats",
+                0,
+                7,
+                kafkaTs,
+                org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+                1,
+                value == null ? 0 : value.length,
+                "i".getBytes(StandardCharsets.UTF_8),
+                value,
+                new org.apache.kafka.common.header.internals.RecordHeaders(),
+                java.util.Optional.empty());
     }
 
-    private static OneInputStreamOperatorTestHarness<KafkaRecord, InstanceHeartbeat> harness()
-            throws Exception {
-        return ProcessFunctionTestHarnesses.forProcessFunction(
-                new DecodeFunction<>(InstanceHeartbeat.class));
+    /** A deserializer of heartbeats and what it produced. */
+    private static final class Harness implements Collector<Decoded<InstanceHeartbeat>> {
+        final DecodingDeserializer<InstanceHeartbeat> schema =
+                new DecodingDeserializer<>(InstanceHeartbeat.class);
+        final List<Decoded<InstanceHeartbeat>> out = new ArrayList<>();
+
+        Harness() {
+            schema.open(null);
+        }
+
+        void processElement(ConsumerRecord<byte[], byte[]> r) {
+            schema.deserialize(r, this);
+        }
+
+        @Override
+        public void collect(Decoded<InstanceHeartbeat> d) {
+            out.add(d);
+        }
+
+        @Override
+        public void close() {}
+
+        List<InstanceHeartbeat> values() {
+            return out.stream().filter(d -> d.deadLetter == null).map(d -> d.value).toList();
+        }
+
+        List<DeadLetter> deadLetters() {
+            // Exactly one of the two is set.
+            assertThat(out).allMatch(d -> (d.value == null) != (d.deadLetter == null));
+            return out.stream().filter(d -> d.deadLetter != null).map(d -> d.deadLetter).toList();
+        }
     }
 
     @Test
     void boundsEverythingAClientControls() throws Exception {
         AvroCodec<InstanceHeartbeat> codec = AvroCodec.of(InstanceHeartbeat.class);
-        var harness = harness();
+        var harness = new Harness();
         String longId = "x".repeat(70_000); // over writeUTF's 64 KB, the failure of issue 18
+        harness.processElement(record(codec.encode(heartbeat().setInstanceId(longId).build())));
         harness.processElement(
-                record(codec.encode(heartbeat().setInstanceId(longId).build())), NOW);
+                record(codec.encode(heartbeat().setModel("m".repeat(1_000)).build())));
+        harness.processElement(record(codec.encode(heartbeat().setItlMeanMs(1e300).build())));
         harness.processElement(
-                record(codec.encode(heartbeat().setModel("m".repeat(1_000)).build())), NOW);
-        harness.processElement(record(codec.encode(heartbeat().setItlMeanMs(1e300).build())), NOW);
-        harness.processElement(
-                record(codec.encode(heartbeat().setItlMaxMs(Double.POSITIVE_INFINITY).build())),
-                NOW);
+                record(codec.encode(heartbeat().setItlMaxMs(Double.POSITIVE_INFINITY).build())));
         // A valid event time, a Kafka timestamp of 0: point 4 of issue 18.
-        harness.processElement(record(codec.encode(heartbeat().build()), 0), NOW);
+        harness.processElement(record(codec.encode(heartbeat().build()), 0));
 
-        assertThat(harness.extractOutputValues()).isEmpty();
-        List<DeadLetter> dead = deadLetters(harness);
+        assertThat(harness.values()).isEmpty();
+        List<DeadLetter> dead = harness.deadLetters();
         assertThat(dead)
                 .extracting(DeadLetter::getReason)
                 .containsExactly(
@@ -99,19 +134,19 @@ public class DecodeFunctionTest {
     @Test
     void oneRecordFarAheadIsRefusedAndAPersistentJumpBelieved() throws Exception {
         AvroCodec<InstanceHeartbeat> codec = AvroCodec.of(InstanceHeartbeat.class);
-        var harness = harness();
+        var harness = new Harness();
         long dayAhead = NOW + 86_400_000L;
         for (int i = 0; i < 3; i++) {
             harness.processElement(
-                    record(codec.encode(heartbeat().setTsMs(NOW + i * 1000).build())), NOW);
+                    record(codec.encode(heartbeat().setTsMs(NOW + i * 1000).build())));
         }
         // Event time and Kafka timestamp agree (a producer clock a day ahead): the skew check
         // passes it, the guard does not. Then the telemetry goes on where it was.
         harness.processElement(
-                record(codec.encode(heartbeat().setTsMs(dayAhead).build()), dayAhead), NOW);
-        harness.processElement(record(codec.encode(heartbeat().setTsMs(NOW + 3000).build())), NOW);
-        assertThat(harness.extractOutputValues()).hasSize(4);
-        assertThat(deadLetters(harness))
+                record(codec.encode(heartbeat().setTsMs(dayAhead).build()), dayAhead));
+        harness.processElement(record(codec.encode(heartbeat().setTsMs(NOW + 3000).build())));
+        assertThat(harness.values()).hasSize(4);
+        assertThat(harness.deadLetters())
                 .singleElement()
                 .extracting(DeadLetter::getReason)
                 .asString()
@@ -121,37 +156,27 @@ public class DecodeFunctionTest {
         // seventeenth believed and what follows it accepted.
         for (int i = 0; i < 18; i++) {
             long ts = dayAhead + i * 1000;
-            harness.processElement(record(codec.encode(heartbeat().setTsMs(ts).build()), ts), NOW);
+            harness.processElement(record(codec.encode(heartbeat().setTsMs(ts).build()), ts));
         }
-        assertThat(deadLetters(harness)).hasSize(1 + 16);
-        assertThat(harness.extractOutputValues()).hasSize(4 + 2);
-    }
-
-    private static List<DeadLetter> deadLetters(
-            OneInputStreamOperatorTestHarness<KafkaRecord, InstanceHeartbeat> h) {
-        return h.getSideOutput(DecodeFunction.DEAD_LETTERS).stream()
-                .map(StreamRecord::getValue)
-                .toList();
+        assertThat(harness.deadLetters()).hasSize(1 + 16);
+        assertThat(harness.values()).hasSize(4 + 2);
     }
 
     @Test
     void passesAValidRecordAndDeadLettersTheRestWithAReason() throws Exception {
         AvroCodec<InstanceHeartbeat> codec = AvroCodec.of(InstanceHeartbeat.class);
-        var harness =
-                ProcessFunctionTestHarnesses.forProcessFunction(
-                        new DecodeFunction<>(InstanceHeartbeat.class));
+        var harness = new Harness();
         byte[] good = codec.encode(heartbeat().build());
-        harness.processElement(record(good), NOW);
-        harness.processElement(record("not avro at all".getBytes(StandardCharsets.UTF_8)), NOW);
-        harness.processElement(record(java.util.Arrays.copyOf(good, good.length / 3)), NOW);
-        harness.processElement(record(codec.encode(heartbeat().setBatchCap(-4).build())), NOW);
+        harness.processElement(record(good));
+        harness.processElement(record("not avro at all".getBytes(StandardCharsets.UTF_8)));
+        harness.processElement(record(java.util.Arrays.copyOf(good, good.length / 3)));
+        harness.processElement(record(codec.encode(heartbeat().setBatchCap(-4).build())));
+        harness.processElement(record(codec.encode(heartbeat().setItlMeanMs(Double.NaN).build())));
         harness.processElement(
-                record(codec.encode(heartbeat().setItlMeanMs(Double.NaN).build())), NOW);
-        harness.processElement(
-                record(codec.encode(heartbeat().setTsMs(NOW + 3 * 86_400_000L).build())), NOW);
+                record(codec.encode(heartbeat().setTsMs(NOW + 3 * 86_400_000L).build())));
 
-        assertThat(harness.extractOutputValues()).singleElement().isEqualTo(heartbeat().build());
-        List<DeadLetter> dead = deadLetters(harness);
+        assertThat(harness.values()).singleElement().isEqualTo(heartbeat().build());
+        List<DeadLetter> dead = harness.deadLetters();
         assertThat(dead).hasSize(5);
         assertThat(dead)
                 .extracting(DeadLetter::getReason)
