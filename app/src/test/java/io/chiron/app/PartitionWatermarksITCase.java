@@ -9,10 +9,10 @@ import io.chiron.records.AvroCodec;
 import io.chiron.records.InstanceHeartbeat;
 import io.chiron.records.InstanceRole;
 import io.chiron.records.InstanceSignal;
-import io.chiron.records.InstanceState;
 import io.chiron.records.RequestClass;
 import io.chiron.records.RequestEvent;
 import io.chiron.records.RequestEventType;
+import io.chiron.records.TestRecords;
 import io.chiron.records.Topic;
 
 import org.apache.flink.configuration.Configuration;
@@ -197,26 +197,10 @@ class PartitionWatermarksITCase {
     }
 
     private static InstanceHeartbeat heartbeat(String id, long ts) {
-        return InstanceHeartbeat.newBuilder()
+        return TestRecords.heartbeat()
                 .setInstanceId(id)
                 .setModel("llama3-8b")
-                .setRole(InstanceRole.MIXED)
-                .setState(InstanceState.RUNNING)
                 .setTsMs(ts)
-                .setIntervalMs(1000)
-                .setBatchCap(64)
-                .setRunning(3)
-                .setRunningInteractive(3)
-                .setRunningBatch(0)
-                .setSwapped(0)
-                .setKvUsedTokens(1000)
-                .setKvCapacityTokens(100_000)
-                .setDecodeSteps(50)
-                .setItlMeanMs(10)
-                .setItlMaxMs(12)
-                .setItlSloMs(50)
-                .setOutputTokens(150)
-                .setPrefillTokens(0)
                 .setStartedTsMs(T0 - 60_000)
                 .build();
     }

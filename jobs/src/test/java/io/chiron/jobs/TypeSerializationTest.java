@@ -85,7 +85,7 @@ class TypeSerializationTest {
     @Test
     void theWindowAccumulatorSerializerRoundTrips() throws Exception {
         InstanceWindow w = new InstanceWindow();
-        w.add(io.chiron.jobs.functions.DecodingDeserializerTest.heartbeat().build());
+        w.add(io.chiron.records.TestRecords.heartbeat().build());
         var serializer =
                 StateSerializers.INSTANCE_WINDOW.createSerializer(new SerializerConfigImpl());
         DataOutputSerializer out = new DataOutputSerializer(64);
@@ -105,7 +105,7 @@ class TypeSerializationTest {
     @Test
     void theInternalRecordsRoundTripInEachOfTheirForms() throws Exception {
         var telemetry = RecordSerializers.TELEMETRY.createSerializer(new SerializerConfigImpl());
-        var hb = io.chiron.jobs.functions.DecodingDeserializerTest.heartbeat().build();
+        var hb = io.chiron.records.TestRecords.heartbeat().build();
         assertThat(roundTrip(telemetry, Telemetry.of(hb)).heartbeat).isEqualTo(hb);
         RequestEvent e =
                 io.chiron.jobs.functions.PreAggregateTest.event(

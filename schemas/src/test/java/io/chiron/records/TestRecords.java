@@ -8,6 +8,37 @@ package io.chiron.records;
 public final class TestRecords {
     private TestRecords() {}
 
+    /** Event time of {@link #heartbeat()}: 2023-11-14. */
+    public static final long HEARTBEAT_TS = 1_700_000_000_000L;
+
+    /**
+     * A heartbeat of RUNNING MIXED instance "i" of model "m" at {@link #HEARTBEAT_TS}: 3 running,
+     * 50 decode steps at 10 ms mean ITL (SLO 50 ms) in its 1 s interval, B 64.
+     */
+    public static InstanceHeartbeat.Builder heartbeat() {
+        return InstanceHeartbeat.newBuilder()
+                .setInstanceId("i")
+                .setModel("m")
+                .setRole(InstanceRole.MIXED)
+                .setState(InstanceState.RUNNING)
+                .setTsMs(HEARTBEAT_TS)
+                .setIntervalMs(1000)
+                .setBatchCap(64)
+                .setRunning(3)
+                .setRunningInteractive(3)
+                .setRunningBatch(0)
+                .setSwapped(0)
+                .setKvUsedTokens(1000)
+                .setKvCapacityTokens(100_000)
+                .setDecodeSteps(50)
+                .setItlMeanMs(10)
+                .setItlMaxMs(12)
+                .setItlSloMs(50)
+                .setOutputTokens(150)
+                .setPrefillTokens(0)
+                .setStartedTsMs(HEARTBEAT_TS - 60_000);
+    }
+
     /**
      * A RUNNING INTERACTIVE instance's window [startMs, endMs) with a heartbeat a second and
      * nothing else happening.

@@ -68,21 +68,15 @@ public final class DecodingDeserializer<T extends SpecificRecordBase>
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> r, Collector<Decoded<T>> out) {
-        out.collect(
-                decode(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value()));
+        out.collect(decode(r));
     }
 
     /** The record decoded, or the dead letter it is. */
-    Decoded<T> decode(
-            String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {
+    Decoded<T> decode(ConsumerRecord<byte[], byte[]> r) {
+        byte[] value = r.value();
         if (value != null && value.length > maxRecordBytes) {
             return reject(
-                    topic,
-                    partition,
-                    offset,
-                    timestamp,
-                    key,
-                    value,
+                    r,
                     "record of "
                             + value.length
                             + " bytes is larger than chiron.limits.max-record-bytes ("
@@ -96,57 +90,30 @@ public final class DecodingDeserializer<T extends SpecificRecordBase>
         String invalid;
         try {
             record = codec.decode(value);
-            invalid = validation.check(record, timestamp);
+            invalid = validation.check(record, r.timestamp());
             if (invalid == null && record instanceof RequestEvent e) {
                 invalid = timeGuard.check(e.getTsMs());
             } else if (invalid == null && record instanceof InstanceHeartbeat h) {
                 invalid = timeGuard.check(h.getTsMs());
             }
         } catch (MalformedRecordException e) {
-            return reject(
-                    topic,
-                    partition,
-                    offset,
-                    timestamp,
-                    key,
-                    value,
-                    e.getMessage(),
-                    e.getCause() == null ? null : e.getCause().toString());
+            return reject(r, e.getMessage(), e.getCause() == null ? null : e.getCause().toString());
         } catch (RuntimeException e) {
             // A poison pill: whatever it is, it costs this record, not the job.
-            return reject(
-                    topic,
-                    partition,
-                    offset,
-                    timestamp,
-                    key,
-                    value,
-                    "the record could not be read",
-                    e.toString());
+            return reject(r, "the record could not be read", e.toString());
         }
-        if (invalid != null) {
-            return reject(topic, partition, offset, timestamp, key, value, invalid, null);
-        }
-        return Decoded.of(record);
+        return invalid == null ? Decoded.of(record) : reject(r, invalid, null);
     }
 
-    private Decoded<T> reject(
-            String topic,
-            int partition,
-            long offset,
-            long timestamp,
-            byte[] key,
-            byte[] value,
-            String reason,
-            String error) {
+    private Decoded<T> reject(ConsumerRecord<byte[], byte[]> r, String reason, String error) {
         return Decoded.rejected(
                 DeadLetter.newBuilder()
-                        .setSourceTopic(topic)
-                        .setPartition(partition)
-                        .setOffset(offset)
-                        .setTsMs(timestamp)
-                        .setKey(bounded(key))
-                        .setValue(bounded(value))
+                        .setSourceTopic(r.topic())
+                        .setPartition(r.partition())
+                        .setOffset(r.offset())
+                        .setTsMs(r.timestamp())
+                        .setKey(bounded(r.key()))
+                        .setValue(bounded(r.value()))
                         .setReason(reason)
                         .setError(error)
                         .build());

@@ -4,8 +4,7 @@ import io.chiron.jobs.records.Decoded;
 import io.chiron.records.AvroCodec;
 import io.chiron.records.DeadLetter;
 import io.chiron.records.InstanceHeartbeat;
-import io.chiron.records.InstanceRole;
-import io.chiron.records.InstanceState;
+import io.chiron.records.TestRecords;
 
 import org.apache.flink.util.Collector;
 
@@ -19,30 +18,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 public class DecodingDeserializerTest {
-    private static final long NOW = 1_700_000_000_000L;
+    private static final long NOW = TestRecords.HEARTBEAT_TS;
 
-    public static InstanceHeartbeat.Builder heartbeat() {
-        return InstanceHeartbeat.newBuilder()
-                .setInstanceId("i")
-                .setModel("m")
-                .setRole(InstanceRole.MIXED)
-                .setState(InstanceState.RUNNING)
-                .setTsMs(NOW)
-                .setIntervalMs(1000)
-                .setBatchCap(64)
-                .setRunning(3)
-                .setRunningInteractive(3)
-                .setRunningBatch(0)
-                .setSwapped(0)
-                .setKvUsedTokens(1000)
-                .setKvCapacityTokens(100_000)
-                .setDecodeSteps(50)
-                .setItlMeanMs(10)
-                .setItlMaxMs(12)
-                .setItlSloMs(50)
-                .setOutputTokens(150)
-                .setPrefillTokens(0)
-                .setStartedTsMs(NOW - 60_000);
+    private static InstanceHeartbeat.Builder heartbeat() {
+        return TestRecords.heartbeat();
     }
 
     private static ConsumerRecord<byte[], byte[]> record(byte[] value) {

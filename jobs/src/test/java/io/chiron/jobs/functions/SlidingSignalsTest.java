@@ -20,7 +20,7 @@ class SlidingSignalsTest {
     private static InstancePane pane(long start, int outputTokensPerHeartbeat) {
         InstanceWindow w = new InstanceWindow();
         w.add(
-                DecodingDeserializerTest.heartbeat()
+                io.chiron.records.TestRecords.heartbeat()
                         .setTsMs(start + 1_000)
                         .setOutputTokens(outputTokensPerHeartbeat)
                         .build());

@@ -75,7 +75,7 @@ class WindowOperatorsTest {
     }
 
     private static io.chiron.records.InstanceHeartbeat heartbeat(long ts) {
-        return DecodingDeserializerTest.heartbeat().setInstanceId("i").setTsMs(ts).build();
+        return io.chiron.records.TestRecords.heartbeat().setInstanceId("i").setTsMs(ts).build();
     }
 
     @Test
