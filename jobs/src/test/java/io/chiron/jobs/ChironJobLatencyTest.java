@@ -14,9 +14,9 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The job's latency default: Flink's network buffer timeout (100 ms) is paid on each shuffle on the
- * way to a decision, so the wiring shortens it, unless the user set Flink's own key; the watermark
- * interval stays Flink's.
+ * The job's latency defaults: Flink's network buffer timeout (100 ms) is paid on each shuffle on
+ * the way to a decision, and its watermark interval (200 ms) before each window closes, so the
+ * wiring shortens both, unless the user set Flink's own keys.
  */
 class ChironJobLatencyTest {
     private static StreamExecutionEnvironment wired(Configuration conf) {
@@ -27,19 +27,20 @@ class ChironJobLatencyTest {
     }
 
     @Test
-    void theWiringShortensFlinksBufferTimeout() {
+    void theWiringShortensFlinksBufferTimeoutAndWatermarkInterval() {
         StreamExecutionEnvironment env = wired(new Configuration());
         assertThat(env.getBufferTimeout()).isEqualTo(10); // ChironJob.BUFFER_TIMEOUT, not 100
-        assertThat(env.getConfig().getAutoWatermarkInterval()).isEqualTo(200); // Flink's
+        // ChironJob.WATERMARK_INTERVAL, not Flink's 200 ms
+        assertThat(env.getConfig().getAutoWatermarkInterval()).isEqualTo(50);
     }
 
     @Test
     void flinksOwnKeysWinWhereTheUserSetThem() {
         Configuration conf = new Configuration();
         conf.set(ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(100));
-        conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(50));
+        conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(500));
         StreamExecutionEnvironment env = wired(conf);
         assertThat(env.getBufferTimeout()).isEqualTo(100);
-        assertThat(env.getConfig().getAutoWatermarkInterval()).isEqualTo(50);
+        assertThat(env.getConfig().getAutoWatermarkInterval()).isEqualTo(500);
     }
 }
