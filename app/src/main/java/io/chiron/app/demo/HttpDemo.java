@@ -21,7 +21,6 @@ import io.chiron.records.Topic;
 
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.net.URI;
@@ -96,7 +95,6 @@ public final class HttpDemo {
             conf.set(JobOptions.DRY_RUN, o.dryRun());
             conf.set(JobOptions.PARALLELISM, 1);
             conf.set(JobOptions.CHECKPOINT_INTERVAL, Duration.ofSeconds(1));
-            conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, Duration.ofMillis(200));
             conf.set(ActuatorOptions.REPLICAS_BACKEND, ActuatorConfig.Backend.HTTP);
             conf.set(
                     ActuatorOptions.HTTP_URL,
