@@ -90,8 +90,7 @@ class PartitionWatermarksITCase {
             producer.flush();
 
             // Every window of b (the topic holds the sliding signals too) up to the last one the
-            // watermark closes (the last 2 s of
-            // out-of-orderness keep the final window open).
+            // watermark closes (the last 2 s of out-of-orderness keep the final window open).
             long lastClosed = T0 + SPAN - 2 * window;
             List<InstanceSignal> b = awaitWindowsOf(stack.bootstrapServers(), "b", lastClosed);
             stack.flink().cancel(job);

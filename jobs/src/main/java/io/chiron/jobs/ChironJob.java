@@ -37,6 +37,7 @@ import io.chiron.records.ScalingDecision;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.configuration.PipelineOptions;
@@ -218,17 +219,19 @@ public final class ChironJob {
         JobOptions.validate(conf);
         env.setParallelism(conf.get(JobOptions.PARALLELISM));
         configureRecovery(env, conf);
-        // Neither the job's arguments nor the cluster's configuration set them.
-        if (conf.getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()
-                && env.getConfiguration().getOptional(ExecutionOptions.BUFFER_TIMEOUT).isEmpty()) {
+        if (unset(env, conf, ExecutionOptions.BUFFER_TIMEOUT)) {
             env.setBufferTimeout(BUFFER_TIMEOUT.toMillis());
         }
-        if (conf.getOptional(PipelineOptions.AUTO_WATERMARK_INTERVAL).isEmpty()
-                && env.getConfiguration()
-                        .getOptional(PipelineOptions.AUTO_WATERMARK_INTERVAL)
-                        .isEmpty()) {
+        if (unset(env, conf, PipelineOptions.AUTO_WATERMARK_INTERVAL)) {
             env.getConfig().setAutoWatermarkInterval(WATERMARK_INTERVAL.toMillis());
         }
+    }
+
+    /** Neither the job's arguments nor the cluster's configuration set {@code option}. */
+    private static boolean unset(
+            StreamExecutionEnvironment env, Configuration conf, ConfigOption<?> option) {
+        return conf.getOptional(option).isEmpty()
+                && env.getConfiguration().getOptional(option).isEmpty();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.chiron.app.bench;
 
+import io.chiron.app.demo.TopicReader;
 import io.chiron.embedded.EmbeddedStack;
 import io.chiron.jobs.ChironJob;
 import io.chiron.jobs.JobOptions;
@@ -130,10 +131,7 @@ public final class PipelineBench {
                         Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                         new ByteArrayDeserializer(),
                         new ByteArrayDeserializer())) {
-            List<TopicPartition> all =
-                    admin.partitionsFor(topic).stream()
-                            .map(p -> new TopicPartition(topic, p.partition()))
-                            .toList();
+            List<TopicPartition> all = TopicReader.partitions(admin, topic);
             long start = System.nanoTime();
             List<Future<Long>> counts = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -294,11 +292,7 @@ public final class PipelineBench {
                         Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
                         new ByteArrayDeserializer(),
                         new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions =
-                    consumer.partitionsFor(topic).stream()
-                            .map(p -> new TopicPartition(topic, p.partition()))
-                            .toList();
-            return consumer.endOffsets(partitions).values().stream()
+            return consumer.endOffsets(TopicReader.partitions(consumer, topic)).values().stream()
                     .mapToLong(Long::longValue)
                     .sum();
         }

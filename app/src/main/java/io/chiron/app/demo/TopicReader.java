@@ -35,10 +35,7 @@ public final class TopicReader {
                                 "read_committed"),
                         new ByteArrayDeserializer(),
                         new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions =
-                    consumer.partitionsFor(topic).stream()
-                            .map(p -> new TopicPartition(topic, p.partition()))
-                            .toList();
+            List<TopicPartition> partitions = partitions(consumer, topic);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -49,6 +46,13 @@ public final class TopicReader {
             }
         }
         return records;
+    }
+
+    /** Every partition of {@code topic}, as {@code consumer} sees it. */
+    public static List<TopicPartition> partitions(KafkaConsumer<?, ?> consumer, String topic) {
+        return consumer.partitionsFor(topic).stream()
+                .map(p -> new TopicPartition(topic, p.partition()))
+                .toList();
     }
 
     /**
