@@ -140,8 +140,8 @@ final class FleetOptions {
         if (policy instanceof StaticPolicy) {
             return policy.initialRoles(hindsight.peakInstances());
         }
-        // A fleet already running when the trace starts: what its first minutes need.
-        return policy.initialRoles(hindsight.initialRoles(0).total());
+        // A fleet already running when the trace starts: what its first minutes need, per class.
+        return policy.initialRoles(hindsight.initialRoles(0));
     }
 
     /** Read once per command: the runs of every seed and policy, on any thread, share it. */

@@ -114,6 +114,27 @@ public final class ChironPolicy implements ScalingPolicy {
         return roleSplit(total);
     }
 
+    @Override
+    public RoleCounts initialRoles(RoleCounts need) {
+        return roleSplit(need);
+    }
+
+    /**
+     * Chiron's split of a starting fleet sized per class: one MIXED instance (the burst reserve,
+     * which takes batch work while no burst is on) counted among the interactive ones, the rest of
+     * the interactive need INTERACTIVE, the batch need BATCH; a fleet of one is one MIXED instance.
+     * The total is {@code need}'s. Splitting the total 60/20/20 instead started an interactive-only
+     * load at 20x with a BATCH instance that serves none of it and one interactive instance short.
+     */
+    public static RoleCounts roleSplit(RoleCounts need) {
+        int total = need.total();
+        if (total <= 1) {
+            return roleSplit(total);
+        }
+        int interactive = Math.max(0, need.interactive() + need.mixed() - 1);
+        return RoleCounts.of(interactive, 1, total - 1 - interactive);
+    }
+
     /**
      * Chiron's split of a starting fleet: 60 % interactive, 20 % mixed, the rest batch; a fleet of
      * one is one MIXED instance, which serves both classes.

@@ -27,4 +27,14 @@ public interface ScalingPolicy {
     default RoleCounts initialRoles(int total) {
         return RoleCounts.mixed(total);
     }
+
+    /**
+     * The instances a fleet should start with, given what the load's first minutes need per class:
+     * {@code need}'s INTERACTIVE and MIXED count for the interactive load, its BATCH for the batch
+     * load. Policies that do not split the fleet by class take the total ({@link
+     * #initialRoles(int)}).
+     */
+    default RoleCounts initialRoles(RoleCounts need) {
+        return initialRoles(need.total());
+    }
 }

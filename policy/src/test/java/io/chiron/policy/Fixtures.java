@@ -72,11 +72,15 @@ public final class Fixtures {
                 .build();
     }
 
-    /** Minimums of zero, so a test sees only the rule it exercises. */
+    /**
+     * Minimums of zero, so a test sees only the rule it exercises, and U_target 0.8, which the
+     * tests' derivations by hand use (the default is 0.75).
+     */
     public static ChironConfig config() {
         return ChironConfig.defaults()
                 .with(
                         c -> {
+                            c.utilizationTarget = 0.8;
                             c.minInteractive = 1;
                             c.minMixed = 0;
                             c.minBatch = 0;

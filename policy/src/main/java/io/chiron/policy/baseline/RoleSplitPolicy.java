@@ -65,6 +65,12 @@ public final class RoleSplitPolicy implements ScalingPolicy {
         return ChironPolicy.roleSplit(total);
     }
 
+    /** The same split of a starting fleet sized per class as Chiron's. */
+    @Override
+    public RoleCounts initialRoles(RoleCounts need) {
+        return ChironPolicy.roleSplit(need);
+    }
+
     private static List<InstanceSignal> only(List<InstanceSignal> all, InstanceRole role) {
         return all.stream().filter(s -> s.getRole() == role).toList();
     }

@@ -90,9 +90,8 @@ public final class GlobalAutoscaler implements Serializable {
                 new PoolLoad(
                         model,
                         new LoopTiming(
-                                Duration.ofMillis(windowMs),
-                                config.globalPeriod,
-                                config.coldStart));
+                                Duration.ofMillis(windowMs), config.globalPeriod, config.coldStart),
+                        config.iterationTokens);
         this.interactive = new InteractiveRule(config, load);
         this.headroom = new HeadroomRule(config, load);
         this.batch = new BatchRule(config, load);

@@ -30,7 +30,7 @@ final class HeadroomRule implements Serializable {
         int current = look.current().get(InstanceRole.MIXED);
         // Bursts shorter than a cold start are what the reserve is for: their peak is measured
         // over chiron.global.burst-span, which a cold-start interval would average away.
-        double ratio = load.peakToMean(look.state(), config.burstSpan);
+        double ratio = load.peakToMean(look.pool(), look.state(), config.burstSpan);
         // The mean need times the peak-to-mean ratio, sized from the mean need and not from the
         // interactive count, which itself follows bursts.
         double meanNeed =

@@ -27,10 +27,17 @@ final class PoolLoad implements Serializable {
 
     private final LatencyModel model;
     private final LoopTiming timing;
+    private final double prefillSecondsPerToken;
 
-    PoolLoad(LatencyModel model, LoopTiming timing) {
+    /**
+     * @param iterationTokens the engine's token budget per iteration, decodes included
+     */
+    PoolLoad(LatencyModel model, LoopTiming timing, int iterationTokens) {
         this.model = model;
         this.timing = timing;
+        int chunk = Math.max(1, iterationTokens);
+        this.prefillSecondsPerToken =
+                Math.max(0, model.prefillMs(chunk, 0) - model.floorMs()) / chunk / 1000;
     }
 
     LoopTiming timing() {
@@ -43,9 +50,12 @@ final class PoolLoad implements Serializable {
         return model.decodeTokensPerSecond((int) Math.round(batchCap), context);
     }
 
-    /** Prefill cost per token at a full chunk, where prefill is compute-bound. */
+    /**
+     * Prefill's cost per prompt token as the engine runs it: in chunks of the iteration budget
+     * beside the decodes, each adding its time above the weight read the iteration pays anyway.
+     */
     double prefillSecondsPerToken() {
-        return model.prefillMs(2048, 2048.0 * 2048) / 2048 / 1000;
+        return prefillSecondsPerToken;
     }
 
     static double meanOutput(PoolSignal p) {
@@ -129,27 +139,34 @@ final class PoolLoad implements Serializable {
     }
 
     /**
-     * Peak-to-mean of interactive arrivals: the busiest interval of {@code burst} (whole windows)
-     * in the history against the mean of such intervals; 1 until one has been seen.
+     * Peak-to-mean of the interactive arrivals' work, priced as {@link #interactiveNeed} prices it
+     * (prompt tokens at the prefill cost, outputs at 1/T(B)): the busiest interval of {@code burst}
+     * (whole windows) in the history against the mean of such intervals; 1 until one has been seen.
+     * In work, not in requests: a burst of long prompts is a burst of prefill even when the request
+     * rate barely moves.
      */
-    double peakToMean(PoolState state, Duration burst) {
+    double peakToMean(PoolSignal p, PoolState state, Duration burst) {
         int n = state.arrivalWindows;
         int span = timing.windows(burst);
         if (n < span) {
             return 1;
         }
         int size = state.arrivals.length;
-        long total = 0;
-        long[] ordered = new long[n];
+        double perRequest = meanOutput(p) / tokensPerSecond(p);
+        double total = 0;
+        double[] ordered = new double[n];
         for (int k = 0; k < n; k++) {
-            ordered[k] = state.arrivals[Math.floorMod(state.arrivalCursor - n + k, size)];
+            int slot = Math.floorMod(state.arrivalCursor - n + k, size);
+            ordered[k] =
+                    state.arrivalPrompt[slot] * prefillSecondsPerToken
+                            + state.arrivals[slot] * perRequest;
             total += ordered[k];
         }
-        if (total == 0) {
+        if (total <= 0) {
             return 1;
         }
-        long window = 0;
-        long peak = 0;
+        double window = 0;
+        double peak = 0;
         for (int k = 0; k < n; k++) {
             window += ordered[k];
             if (k >= span) {
@@ -159,7 +176,7 @@ final class PoolLoad implements Serializable {
                 peak = Math.max(peak, window);
             }
         }
-        double mean = (double) total * span / n;
+        double mean = total * span / n;
         return Math.max(1, peak / mean);
     }
 }

@@ -230,6 +230,51 @@ class GlobalAutoscalerTest {
         }
     }
 
+    /** The reactive interactive decision after two minutes of 1,024-token prompts, 100 per s. */
+    private static ScalingDecision afterLongPrompts(ChironConfig c) {
+        GlobalAutoscaler g =
+                new GlobalAutoscaler(
+                        c.with(x -> x.forecast = ChironConfig.Forecaster.OFF),
+                        Fixtures.flatModel(),
+                        "chiron",
+                        5_000);
+        PoolState state = new PoolState();
+        List<ScalingDecision> last = List.of();
+        for (int w = 0; w < 24; w++) {
+            long end = T0 + (w + 1) * 5_000L;
+            state.lastRunMs = w == 23 ? end - 15_000 : end;
+            last =
+                    g.onPoolSignal(
+                            pool(end)
+                                    .setWindowStartMs(end - 5_000)
+                                    .setArrivalsInteractive(500)
+                                    .setArrivalPromptTokensInteractive(500 * 1_024L)
+                                    .build(),
+                            state);
+        }
+        return forRole(last, InstanceRole.INTERACTIVE).get(0);
+    }
+
+    @Test
+    void promptsArePricedAsChunksBesideTheDecodesAboveTheWeightRead() {
+        // 100 arrivals/s of 1,024 prompt tokens and 100 output tokens. On the flat model an
+        // iteration's weight read (its fastest step) is 10 ms and a 1,024-token chunk 102.4 ms, so
+        // within the default budget of 1,024 tokens a prompt token costs (102.4 - 10) / 1,024 =
+        // 0.090234 ms: 102,400 tokens/s -> 9.24 instance-s/s; decode 100 x 100 / 10,000 tok/s =
+        // 1.0. (10.24) / U_target 0.8 = 12.8 instances. Priced as a standalone 2,048-token pass
+        // with its weight read, as the rule did before, it was 0.1 ms: 14.05.
+        ScalingDecision d = afterLongPrompts(config);
+        assertThat(d.getInputs().get("interactive_instances_by_rate"))
+                .isCloseTo((102_400 * (102.4 - 10) / 1_024 / 1_000 + 1.0) / 0.8, within(1e-9));
+        assertThat(d.getTarget()).isEqualTo(13);
+        // A budget of 2,048 tokens: (204.8 - 10) / 2,048 = 0.095117 ms -> 9.74 + 1.0 = 10.74,
+        // / 0.8 = 13.43 -> 14.
+        ScalingDecision wide = afterLongPrompts(config.with(c -> c.iterationTokens = 2_048));
+        assertThat(wide.getInputs().get("interactive_instances_by_rate"))
+                .isCloseTo((102_400 * (204.8 - 10) / 2_048 / 1_000 + 1.0) / 0.8, within(1e-9));
+        assertThat(wide.getTarget()).isEqualTo(14);
+    }
+
     /** The interactive decision after 10 flat minutes and then {@code rising} 15 s steps. */
     private static ScalingDecision afterACrowd(ChironConfig c, long... rising) {
         GlobalAutoscaler g = new GlobalAutoscaler(c, Fixtures.flatModel(), "chiron", 5_000);
