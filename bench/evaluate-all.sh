@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The published evaluation (README "Evaluation"), on the protocol of DESIGN.md §6:
 #   - seeds 11-15, which no constant of any policy was tuned on (development seeds are 1-3: the
-#     Llumnix sweep, bench/llumnix-sweep.sh, and every Chiron constant were chosen there);
+#     Llumnix sweep, bench/llumnix-sweep.sh, and every Chiron constant were chosen there; Chiron's
+#     since 2026-12-04 on 1-10, of which 4-10 were never published);
 #   - every request accounted for: arrivals stop after 1 h, each run goes on until its work is
 #     done or ten minutes past the last deadline; met / late / dropped / unfinished per class;
 #   - every decision through the same safety guard as the Flink job;
@@ -12,7 +13,7 @@
 # Writes chiron-out/eval/<config>/ (summary.json, report.html of seed 11, time series) and
 # bench/results/evaluation.md. About 15 minutes on 2 cores.
 #   bash bench/evaluate-all.sh                 # everything
-#   SEEDS=1-3 bash bench/evaluate-all.sh       # the development seeds, for tuning
+#   SEEDS=1-10 bash bench/evaluate-all.sh      # the development seeds, for tuning
 #   ONLY=mixed-x20 bash bench/evaluate-all.sh  # one configuration (a name from the list below)
 #   EVAL_DIR=/tmp/dev OUT_MD=/tmp/dev/evaluation.md SEEDS=1-3 bash bench/evaluate-all.sh  # elsewhere
 set -euo pipefail

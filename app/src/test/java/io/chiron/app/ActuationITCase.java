@@ -178,10 +178,12 @@ class ActuationITCase {
         for (String role : List.of("interactive", "mixed", "batch")) {
             assertThat(replicas("llama3-8b-" + role)).as(role).isEqualTo(1);
         }
-        // What would have been done is on the record, decision by decision.
+        // What would have been done is on the record, decision by decision, and nothing else:
+        // a dry run or the guard's rejection (whether the guard rejects any depends on the
+        // policy's decisions on the recording, not on the dry run).
         assertThat(run.actuations())
                 .extracting(a -> a.getStatus())
-                .containsOnly(ActuationStatus.DRY_RUN, ActuationStatus.REJECTED);
+                .isSubsetOf(ActuationStatus.DRY_RUN, ActuationStatus.REJECTED);
         assertThat(run.actuations())
                 .filteredOn(a -> a.getStatus() == ActuationStatus.DRY_RUN)
                 .hasSize(expected.size());
