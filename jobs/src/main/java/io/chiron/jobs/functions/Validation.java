@@ -58,14 +58,17 @@ public final class Validation implements Serializable {
         if (e.getRequestId().isEmpty() || e.getModel().isEmpty()) {
             return "request event without a request id or model";
         }
-        String tooLong =
-                firstTooLong(
-                        "request id", e.getRequestId(),
-                        "model", e.getModel(),
-                        "instance id", e.getInstanceId(),
-                        "drop reason", e.getDropReason());
-        if (tooLong != null) {
-            return tooLong;
+        // The pairs' array only for a record that has a string too long (it was 4 % of the bytes
+        // the source task allocated, one array per event).
+        if (!(fits(e.getRequestId())
+                && fits(e.getModel())
+                && fits(e.getInstanceId())
+                && fits(e.getDropReason()))) {
+            return firstTooLong(
+                    "request id", e.getRequestId(),
+                    "model", e.getModel(),
+                    "instance id", e.getInstanceId(),
+                    "drop reason", e.getDropReason());
         }
         if (e.getPromptTokens() < 0 || e.getOutputTokens() < 0) {
             return "negative token count: prompt "
@@ -93,9 +96,8 @@ public final class Validation implements Serializable {
         if (h.getInstanceId().isEmpty() || h.getModel().isEmpty()) {
             return "heartbeat without an instance id or model";
         }
-        String tooLong = firstTooLong("instance id", h.getInstanceId(), "model", h.getModel());
-        if (tooLong != null) {
-            return tooLong;
+        if (!(fits(h.getInstanceId()) && fits(h.getModel()))) {
+            return firstTooLong("instance id", h.getInstanceId(), "model", h.getModel());
         }
         if (h.getBatchCap() < 0
                 || h.getRunning() < 0
@@ -122,6 +124,10 @@ public final class Validation implements Serializable {
                     + " ms) is negative, not a number or over an hour";
         }
         return time(h.getTsMs(), kafkaTs);
+    }
+
+    private boolean fits(CharSequence value) {
+        return value == null || value.length() <= maxStringLength;
     }
 
     /** The first of (name, value) pairs whose value is longer than the bound, said, or null. */

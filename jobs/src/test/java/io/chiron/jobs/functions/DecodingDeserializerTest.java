@@ -4,6 +4,8 @@ import io.chiron.jobs.records.Decoded;
 import io.chiron.records.AvroCodec;
 import io.chiron.records.DeadLetter;
 import io.chiron.records.InstanceHeartbeat;
+import io.chiron.records.RequestEvent;
+import io.chiron.records.RequestEventType;
 import io.chiron.records.TestRecords;
 
 import org.apache.flink.util.Collector;
@@ -74,6 +76,35 @@ public class DecodingDeserializerTest {
             assertThat(out).allMatch(d -> (d.value == null) != (d.deadLetter == null));
             return out.stream().filter(d -> d.deadLetter != null).map(d -> d.deadLetter).toList();
         }
+    }
+
+    @Test
+    void namesEachStringOfARequestEventThatIsTooLong() {
+        Validation validation = Validation.defaults();
+        String tooLong = "x".repeat(Validation.DEFAULT_MAX_STRING_LENGTH + 1); // 257 characters
+        RequestEvent ok = PreAggregateTest.event(RequestEventType.STARTED, "i-1", NOW, 0);
+        assertThat(validation.check(ok, NOW)).isNull();
+        // Each of the four strings on its own, the last one too.
+        assertThat(
+                        List.of(
+                                RequestEvent.newBuilder(ok).setRequestId(tooLong).build(),
+                                RequestEvent.newBuilder(ok).setModel(tooLong).build(),
+                                RequestEvent.newBuilder(ok).setInstanceId(tooLong).build(),
+                                RequestEvent.newBuilder(ok).setDropReason(tooLong).build()))
+                .extracting(e -> validation.check(e, NOW))
+                .containsExactly(
+                        "request id of 257 characters is longer than"
+                                + " chiron.limits.max-string-length (256)",
+                        "model of 257 characters is longer than"
+                                + " chiron.limits.max-string-length (256)",
+                        "instance id of 257 characters is longer than"
+                                + " chiron.limits.max-string-length (256)",
+                        "drop reason of 257 characters is longer than"
+                                + " chiron.limits.max-string-length (256)");
+        // At the bound exactly it fits.
+        String atBound = tooLong.substring(1);
+        assertThat(validation.check(RequestEvent.newBuilder(ok).setModel(atBound).build(), NOW))
+                .isNull();
     }
 
     @Test

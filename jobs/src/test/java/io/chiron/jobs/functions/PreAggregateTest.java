@@ -135,6 +135,52 @@ public class PreAggregateTest {
     }
 
     @Test
+    void keepsAnInstancesOpenWindowsApartAndSendsEachWhenTheWatermarkPassesIt() throws Exception {
+        // i-1 has events in three windows at once (the watermark lags), i-2 in the second only.
+        send(event(RequestEventType.STARTED, "i-1", T + 100, 0));
+        send(event(RequestEventType.STARTED, "i-1", T + 5_100, 0));
+        send(event(RequestEventType.STARTED, "i-1", T + 10_100, 0));
+        send(event(RequestEventType.STARTED, "i-1", T + 200, 0));
+        send(event(RequestEventType.STARTED, "i-2", T + 5_200, 0));
+        send(event(RequestEventType.STARTED, "i-1", T + 5_300, 0));
+
+        // The first window: i-1's two starts there, nothing of the later windows.
+        harness.processWatermark(new Watermark(T + 4_999));
+        assertThat(instanceOutput())
+                .singleElement()
+                .satisfies(
+                        r -> {
+                            assertThat(r.getTimestamp()).isEqualTo(T + 4_999);
+                            assertThat(r.getValue().partial.toSignal(T, T + WINDOW).getStarted())
+                                    .isEqualTo(2);
+                        });
+        // An event of the second window after the first was sent joins the second's partial.
+        send(event(RequestEventType.STARTED, "i-1", T + 6_000, 0));
+
+        // The second: i-1's three starts (5,100, 5,300 and 6,000) and i-2's one.
+        harness.processWatermark(new Watermark(T + 9_999));
+        assertThat(instanceOutput()).hasSize(3);
+        assertThat(instanceOutput().subList(1, 3))
+                .allSatisfy(r -> assertThat(r.getTimestamp()).isEqualTo(T + 9_999))
+                .extracting(
+                        r ->
+                                r.getValue().instanceId()
+                                        + "="
+                                        + r.getValue()
+                                                .partial
+                                                .toSignal(T + WINDOW, T + 2 * WINDOW)
+                                                .getStarted())
+                .containsExactlyInAnyOrder("i-1=3", "i-2=1");
+
+        // The third, with i-1's last start; then nothing is held.
+        harness.processWatermark(new Watermark(T + 14_999));
+        assertThat(instanceOutput()).hasSize(4);
+        assertThat(instanceOutput().get(3).getTimestamp()).isEqualTo(T + 14_999);
+        harness.prepareSnapshotPreBarrier(1);
+        assertThat(instanceOutput()).hasSize(4);
+    }
+
+    @Test
     void anEventWhoseWindowWasSentGoesOnAloneForTheWindowsDownstreamToJudge() throws Exception {
         harness.processWatermark(new Watermark(T + 6_000));
         RequestEvent late = event(RequestEventType.FINISHED, "i-1", T + 1_000, 400);
