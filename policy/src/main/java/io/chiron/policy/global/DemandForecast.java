@@ -21,6 +21,9 @@ final class DemandForecast {
      */
     record Forecast(double mean, double sigma, double level, double trend) {}
 
+    /** Steps whose mean change starts the trend. */
+    static final int INITIAL_TREND_STEPS = 3;
+
     /** How many standard deviations of the earlier levels a surge's rise must exceed. */
     static final double SURGE_SIGMAS = 3;
 
@@ -35,7 +38,10 @@ final class DemandForecast {
             throw new IllegalArgumentException("Holt needs two values, had " + series.length);
         }
         double level = series[0];
-        double trend = series[1] - series[0];
+        // The first trend: the mean change over the first few steps, not the first change alone,
+        // which on a noisy series can point the wrong way and, at BETA, take minutes to forget.
+        int k = Math.min(series.length - 1, INITIAL_TREND_STEPS);
+        double trend = (series[k] - series[0]) / k;
         double squares = 0;
         for (int t = 1; t < series.length; t++) {
             double predicted = level + trend;

@@ -20,6 +20,27 @@ class DemandForecastTest {
     }
 
     @Test
+    void theFirstTrendIsTheMeanChangeOfTheFirstStepsNotTheFirstChange() {
+        // A fleet's first minutes at 20x (seed 6, rounded): a dip after the first step, then the
+        // ramp. The first trend is (2.1 - 2.0) / 3 = 0.0333 (by hand, alpha 0.5, beta 0.2):
+        //   t1: predicted 2.0333, level 1.7167, trend -0.03
+        //   t2: predicted 1.6867, level 1.5933, trend -0.0487
+        //   t3: predicted 1.5447, level 1.8223, trend 0.0069
+        //   t4: predicted 1.8292, level 2.2146, trend 0.0839
+        //   t5: predicted 2.2985, level 2.7993, trend 0.1841
+        // Five steps ahead 2.7993 + 5 * 0.1841 = 3.7197, above the last step. From the first change
+        // alone (-0.6) the trend would still be -0.047 there, and the forecast 2.20: below the
+        // demand of two steps before, while the ramp was on.
+        DemandForecast.Forecast f =
+                DemandForecast.holt(new double[] {2.0, 1.4, 1.5, 2.1, 2.6, 3.3}, 0.5, 0.2, 5);
+        assertThat(f.level()).isCloseTo(2.7993, within(1e-4));
+        assertThat(f.trend()).isCloseTo(0.1841, within(1e-4));
+        assertThat(f.mean()).isCloseTo(3.7197, within(1e-4));
+        // Two values: the one change there is.
+        assertThat(DemandForecast.holt(new double[] {1, 3}, 0.5, 0.2, 1).trend()).isEqualTo(2);
+    }
+
+    @Test
     void aSpikeIsDampedAndCountedInTheError() {
         // 0, 0, 3, 0 with alpha 0.5, beta 0.2 (by hand):
         //   t1: predicted 0, error 0; level 0, trend 0
