@@ -15,6 +15,7 @@ final class ConsoleProgress implements AutoCloseable {
     private final ProgressBar bar;
     private final PrintStream lines;
     private long lastLineNanos;
+    private boolean totalPrinted;
 
     ConsoleProgress(String task, long total, String unit, PrintStream lines) {
         this.total = total;
@@ -36,7 +37,11 @@ final class ConsoleProgress implements AutoCloseable {
         if (bar != null) {
             bar.stepTo(Math.min(done, total));
             bar.setExtraMessage(" " + status);
-        } else if (System.nanoTime() - lastLineNanos > 10_000_000_000L || done >= total) {
+        } else if (System.nanoTime() - lastLineNanos > 10_000_000_000L
+                || (done >= total && !totalPrinted)) {
+            // The line at the total once: work that goes on past it (a run draining its last
+            // requests) is reported every ten seconds like the rest.
+            totalPrinted |= done >= total;
             lastLineNanos = System.nanoTime();
             lines.printf("  %4d s  %s%n", done, status);
         }

@@ -41,7 +41,9 @@ final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--minutes",
             defaultValue = "10",
-            description = "Simulated minutes to run (default ${DEFAULT-VALUE}).")
+            description =
+                    "Simulated minutes of arrivals; the loop then runs on until the work is done"
+                            + " (default ${DEFAULT-VALUE}).")
     double minutes;
 
     @Option(
@@ -187,22 +189,23 @@ final class DemoCommand implements Callable<Integer> {
 
     /**
      * The same load and starting fleet under baselines, in the in-process simulator (a few
-     * seconds), cut at the same minute as the closed loop: what Chiron saves, or does not.
+     * seconds), run as the closed loop is: arrivals for the same minutes, then until the work is
+     * done. What Chiron saves, or does not.
      */
     private static void compare(DemoOptions options, PrintStream out) {
-        out.printf("%nThe same load in the in-process simulator, cut at the same minute:%n");
+        out.printf("%nThe same load in the in-process simulator, run until its work is done:%n");
         Workload w = Demo.workload(options, 0);
-        Duration cut = options.simulated();
+        Duration horizon = Simulation.defaultHorizon(w);
         for (String name : COMPARED) {
             SimConfig sim = new SimConfig();
-            ScalingPolicy p = Policies.create(name, sim, w, cut);
+            ScalingPolicy p = Policies.create(name, sim, w, horizon);
             sim.initialInstances =
                     p instanceof StaticPolicy
-                            ? p.initialRoles(Policies.hindsight(sim, w, cut).peakInstances())
+                            ? p.initialRoles(Policies.hindsight(sim, w, horizon).peakInstances())
                             : p.initialRoles(options.initialInstances().total());
             PolicyResult r =
                     new Simulation(sim, w, p, Simulation.Options.defaults())
-                            .run(cut, f -> {})
+                            .run(horizon, f -> {})
                             .metrics();
             Format.row(
                     out,
@@ -308,9 +311,10 @@ final class DemoCommand implements Callable<Integer> {
         json.put("trace", r.options().trace());
         json.put("scenario", r.options().scenario().cliName());
         json.put("seed", r.options().seed());
+        json.put("arrival_seconds", r.options().simulated().toMillis() / 1000.0);
         json.put("simulated_seconds", r.simulatedSeconds());
-        // The closed loop stops at the end of its minutes: requests still open then are
-        // missed_unfinished (the horizon is the run's end).
+        // The closed loop drains after its minutes of arrivals until the work is done or the
+        // workload's horizon: requests still open at the horizon are missed_unfinished.
         json.put("horizon_seconds", r.simulatedSeconds());
         json.put("wall_seconds", r.wallSeconds());
         json.put("gpu_hours_lower_bound", r.lowerBoundGpuHours());
@@ -358,8 +362,10 @@ final class DemoCommand implements Callable<Integer> {
                 out,
                 "simulated time",
                 String.format(
-                        "%.0f s (x%s)",
-                        r.simulatedSeconds(), Format.number(r.options().speedup())));
+                        "%.0f s of arrivals, %.0f s until the work was done (x%s)",
+                        r.options().simulated().toMillis() / 1000.0,
+                        r.simulatedSeconds(),
+                        Format.number(r.options().speedup())));
         Format.row(
                 out,
                 "wall time",

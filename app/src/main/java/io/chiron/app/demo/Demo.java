@@ -5,6 +5,7 @@ import io.chiron.fleet.kafka.ClosedLoopFleet;
 import io.chiron.fleet.kafka.KafkaTelemetry;
 import io.chiron.fleet.report.Bounds;
 import io.chiron.fleet.report.PolicyResult;
+import io.chiron.fleet.run.Simulation;
 import io.chiron.fleet.sim.Fleet;
 import io.chiron.fleet.sim.SimConfig;
 import io.chiron.fleet.trace.Trace;
@@ -149,6 +150,9 @@ public final class Demo {
                                 o.speedup());
                 try (loop) {
                     loop.run(o.simulated().toMillis(), progress);
+                    // The arrivals stop; the requests still queued or running finish, so every
+                    // request has an outcome (a cut would count the ones in flight as unmet).
+                    loop.drain(Simulation.defaultHorizon(workload).toMillis(), progress);
                 }
                 sent = telemetry.sent();
             }

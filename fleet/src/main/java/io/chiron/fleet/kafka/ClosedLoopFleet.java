@@ -96,10 +96,23 @@ public final class ClosedLoopFleet implements AutoCloseable {
      * about once per wall-clock second.
      */
     public void run(double untilMs, Consumer<Fleet> progress) {
+        run(untilMs, false, progress);
+    }
+
+    /**
+     * Runs on until the fleet has no work left (every arrival seen, nothing queued or running) or
+     * simulated time {@code capMs}, whichever comes first: after the arrivals stop, so that every
+     * request has an outcome when the run is judged, as the simulator's runs do.
+     */
+    public void drain(double capMs, Consumer<Fleet> progress) {
+        run(capMs, true, progress);
+    }
+
+    private void run(double untilMs, boolean untilDrained, Consumer<Fleet> progress) {
         long wallStart = System.nanoTime();
         double simStart = fleet.now();
         long lastProgress = wallStart;
-        while (fleet.now() < untilMs && !stopRequested) {
+        while (fleet.now() < untilMs && !stopRequested && !(untilDrained && fleet.drained())) {
             // The poll's wait is the loop's pacing: a few ms of wall time per step.
             for (ConsumerRecord<String, byte[]> r : commands.poll(Duration.ofMillis(5))) {
                 apply(r);
