@@ -228,6 +228,24 @@ public final class ChironConfig implements Serializable {
     public double forecastZ = 1.0;
 
     @Param(
+            key = "chiron.global.season",
+            min = 0,
+            max = 604_800_000,
+            description =
+                    "The period of the interactive demand's seasonality, 0 for none (at least 10"
+                            + " min otherwise). Once a season of history is kept, a rise the"
+                            + " season before had over the next cold start and period, to at least"
+                            + " twice its demand at this time, is added to the recent demand:"
+                            + " a crowd that comes at the same minute every day is sized for"
+                            + " before it comes, and no scale-in gives back what it will need."
+                            + " A day; no run of the published evaluation is that long, so it"
+                            + " changes none of its numbers.")
+    public Duration season = Duration.ofDays(1);
+
+    /** The shortest {@link #season} that is not none: many horizons long. */
+    public static final Duration MIN_SEASON = Duration.ofMinutes(10);
+
+    @Param(
             key = "chiron.global.surge-rise",
             min = 0,
             max = 10,
@@ -391,6 +409,13 @@ public final class ChironConfig implements Serializable {
     public ChironConfig validate() {
         for (Map.Entry<Setting<?>, Field> e : FIELDS.entrySet()) {
             ((Setting<Object>) e.getKey()).check(get(e.getValue(), this));
+        }
+        if (!season.isZero() && season.compareTo(MIN_SEASON) < 0) {
+            throw new IllegalArgumentException(
+                    "chiron.global.season = "
+                            + Setting.show(season)
+                            + ": must be 0 (none) or at least "
+                            + Setting.show(MIN_SEASON));
         }
         if (batchMin > batchMax) {
             throw new IllegalArgumentException(

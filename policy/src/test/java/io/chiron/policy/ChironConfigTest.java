@@ -112,6 +112,24 @@ class ChironConfigTest {
                                 ChironConfig.defaults()
                                         .withOverrides(Map.of("chiron.telemetry.heartbeat", "10s")))
                 .hasMessageContaining("longer than chiron.local.period");
+        // A season shorter than 10 min is a mistake (its buckets would be shorter than a step);
+        // 0 is none, and 10 min and a day are fine.
+        assertThatThrownBy(
+                        () ->
+                                ChironConfig.defaults()
+                                        .withOverrides(Map.of("chiron.global.season", "5min")))
+                .hasMessageContaining("chiron.global.season = 5 min")
+                .hasMessageContaining("must be 0 (none) or at least 10 min");
+        assertThat(
+                        ChironConfig.defaults()
+                                .withOverrides(Map.of("chiron.global.season", "0s"))
+                                .season)
+                .isZero();
+        assertThat(
+                        ChironConfig.defaults()
+                                .withOverrides(Map.of("chiron.global.season", "10min"))
+                                .season)
+                .isEqualTo(java.time.Duration.ofMinutes(10));
     }
 
     @Test

@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.function.DoubleUnaryOperator;
 
 /**
- * Synthetic one-hour traces for what the shipped ones do not cover: the robustness workloads of
- * issue 16, each a shape of arrivals or of prompt lengths that a policy tuned on the Azure traces
- * has not seen. The same name and seed always give the same trace; another seed another draw of the
- * same process (the run's seed, so held-out seeds see held-out traces).
+ * Synthetic traces, an hour long but for one, for what the shipped ones do not cover: the
+ * robustness workloads of issue 16, each a shape of arrivals or of prompt lengths that a policy
+ * tuned on the Azure traces has not seen. The same name and seed always give the same trace;
+ * another seed another draw of the same process (the run's seed, so held-out seeds see held-out
+ * traces).
  *
  * <p>Arrival shapes (requests per second over the hour; prompt and output lengths drawn, as pairs,
  * from the Azure conversation trace unless said otherwise):
@@ -27,6 +28,11 @@ import java.util.function.DoubleUnaryOperator;
  *   <li>{@code synthetic-on-off}: 40 s at 12/s, 80 s at 1.5/s, repeated: bursts shorter than a 60 s
  *       cold start, 5/s on average.
  *   <li>{@code synthetic-ramp}: a slow ramp from 1/s to 9/s over the hour.
+ *   <li>{@code synthetic-daily-crowd}: three hours, each a day compressed: 2/s, and each hour a
+ *       flash crowd (as above) starting at minute 15 give or take one (uniform), its height 10x
+ *       give or take 30 % (uniform), a new Poisson draw every hour. A crowd that recurs at about
+ *       the same time, for seasonality with {@code --set chiron.global.season=1h}: the one trace
+ *       longer than an hour, run it with {@code --duration 3h}.
  * </ul>
  *
  * <p>Prompt lengths, at constant rate:
@@ -52,7 +58,12 @@ public final class SyntheticTraces {
                     "synthetic-on-off",
                     "synthetic-ramp",
                     "synthetic-short-chat",
-                    "synthetic-long-context");
+                    "synthetic-long-context",
+                    // Appended: a name's index seeds its draws, so the others' stay as they were.
+                    "synthetic-daily-crowd");
+
+    /** The days of {@code synthetic-daily-crowd}, an hour each. */
+    static final int DAILY_CROWD_DAYS = 3;
 
     /** The longest prompt of {@code synthetic-long-context}: a 128 k context less its output. */
     static final int LONG_CONTEXT_MAX = 128_000;
@@ -86,7 +97,7 @@ public final class SyntheticTraces {
         return Trace.of(name, Trace.DEFAULT_EPOCH_MS, offsets, prompt, output);
     }
 
-    /** Arrival times in seconds within the hour, ascending. */
+    /** Arrival times in seconds within the hour (three for the daily crowd), ascending. */
     private static double[] arrivals(String name, RandomGenerator random) {
         return switch (name) {
             case "synthetic-bursty" -> gammaArrivals(random, 5, 4);
@@ -97,6 +108,7 @@ public final class SyntheticTraces {
             case "synthetic-on-off" -> poisson(random, t -> t % 120 < 40 ? 12 : 1.5, 12);
             case "synthetic-ramp" -> poisson(random, t -> 1 + 8 * t / HOUR_S, 9);
             case "synthetic-long-context" -> poisson(random, t -> 1, 1);
+            case "synthetic-daily-crowd" -> dailyCrowd(random);
             default -> poisson(random, t -> 5, 5);
         };
     }
@@ -113,17 +125,38 @@ public final class SyntheticTraces {
         return s < 60 ? s / 60 : s < 300 ? 1 : (420 - s) / 120;
     }
 
-    /**
-     * A Poisson process of rate {@code rate(t)} per second by thinning (Lewis and Shedler): draw at
-     * the peak rate, keep a point with probability rate(t) / peak.
-     */
+    /** {@code synthetic-daily-crowd}'s arrivals: the crowds' starts and heights drawn first. */
+    private static double[] dailyCrowd(RandomGenerator random) {
+        double[] start = new double[DAILY_CROWD_DAYS];
+        double[] height = new double[DAILY_CROWD_DAYS];
+        for (int d = 0; d < DAILY_CROWD_DAYS; d++) {
+            start[d] = d * HOUR_S + 900 + 120 * (random.nextDouble() - 0.5);
+            height[d] = 10 * (1 + 0.6 * (random.nextDouble() - 0.5));
+        }
+        DoubleUnaryOperator rate =
+                t -> {
+                    int d = (int) Math.min(DAILY_CROWD_DAYS - 1, t / HOUR_S);
+                    return 2 * (1 + (height[d] - 1) * crowd(t, start[d]));
+                };
+        return poisson(random, rate, 2 * 13, DAILY_CROWD_DAYS * HOUR_S);
+    }
+
     private static double[] poisson(RandomGenerator random, DoubleUnaryOperator rate, double peak) {
+        return poisson(random, rate, peak, HOUR_S);
+    }
+
+    /**
+     * A Poisson process of rate {@code rate(t)} per second by thinning (Lewis and Shedler) over
+     * {@code [0, endS)}: draw at the peak rate, keep a point with probability rate(t) / peak.
+     */
+    private static double[] poisson(
+            RandomGenerator random, DoubleUnaryOperator rate, double peak, double endS) {
         double[] at = new double[64];
         int n = 0;
         double t = 0;
         while (true) {
             t += -Math.log(1 - random.nextDouble()) / peak;
-            if (t >= HOUR_S) {
+            if (t >= endS) {
                 return Arrays.copyOf(at, n);
             }
             if (random.nextDouble() * peak < rate.applyAsDouble(t)) {

@@ -112,6 +112,26 @@ class SyntheticTracesTest {
     }
 
     @Test
+    void theDailyCrowdComesEveryHourAtAboutTheSameMinuteAsAFreshDraw() {
+        Trace t = Trace.load("synthetic-daily-crowd", 7);
+        // Three hours at 2/s with a crowd each: about 3 x 7,200 + the crowds.
+        assertThat(t.durationMs()).isGreaterThan(3 * 3_600_000L - 10_000);
+        int[] crowd = new int[3];
+        for (int d = 0; d < 3; d++) {
+            long day = d * 3_600L;
+            // A crowd starts at minute 15 +- 1 and is at its height from a minute after its start
+            // for four minutes: 1,020-1,140 s in is at the height whatever the start. There the
+            // rate is 2 x (10 +- 30 %) = 14-26/s, 1,680-3,120 in 120 s; at 1,800-1,920 s, after
+            // it, 2/s: 240 (sd 15.5).
+            crowd[d] = count(t, day + 1_020, day + 1_140);
+            assertThat(crowd[d]).isBetween(1_550, 3_250);
+            assertThat(count(t, day + 1_800, day + 1_920)).isBetween(180, 300);
+        }
+        // Each hour a new draw: not the same count three times.
+        assertThat(crowd[0] == crowd[1] && crowd[1] == crowd[2]).isFalse();
+    }
+
+    @Test
     void theRampGrowsNinefoldOverTheHour() {
         Trace t = Trace.load("synthetic-ramp", 7);
         // Rate 1 + 8 t/3600: the first five minutes average 1.33/s (400), the last 8.67/s (2,600).

@@ -134,6 +134,9 @@ public final class GlobalAutoscalerFunction
                 "interactiveForecastSigma",
                 (Gauge<Double>) () -> v.looked(GlobalAutoscaler.INTERACTIVE_FORECAST_SIGMA));
         group.gauge(
+                "interactiveSeasonForecast",
+                (Gauge<Double>) () -> v.looked(GlobalAutoscaler.INTERACTIVE_SEASON));
+        group.gauge(
                 "forecastHorizonSeconds",
                 (Gauge<Double>) () -> v.looked(GlobalAutoscaler.FORECAST_HORIZON_S));
         group.gauge("queueInteractive", (Gauge<Long>) () -> v.last.getQueueInteractive());

@@ -69,6 +69,13 @@ public final class GlobalAutoscaler implements Serializable {
     /** Input key: the standard deviation of the forecast's one-step errors. */
     public static final String INTERACTIVE_FORECAST_SIGMA = "forecast_interactive_sigma";
 
+    /**
+     * Input key: the demand the season before says to size for over the horizon (see {@link
+     * Season#ahead}); absent while it says nothing (no season of history, or no rise of {@link
+     * Season#RISE} times).
+     */
+    public static final String INTERACTIVE_SEASON = "forecast_interactive_season";
+
     /** Input key: how far ahead the forecast looks, in seconds (whole steps). */
     public static final String FORECAST_HORIZON_S = "forecast_horizon_s";
 

@@ -71,6 +71,37 @@ final class InteractiveRule implements Serializable {
     }
 
     /**
+     * What the season before says to size for over the horizon (see {@link Season#ahead}), after
+     * recording the newest step into it; 0 when it says nothing or seasonality is off.
+     */
+    private double seasonAhead(
+            PoolSignal p,
+            PoolState state,
+            double recent,
+            double horizonSeconds,
+            Map<String, Double> inputs) {
+        if (config.season.isZero() || config.forecast == ChironConfig.Forecaster.OFF) {
+            return 0;
+        }
+        Duration step = load.seriesStep(STEP);
+        long bucketMs = Season.bucketMs(config.season, step);
+        long now = p.getWindowEndMs();
+        if (load.hasHistory(state, Duration.ZERO, step)) {
+            Season.record(
+                    state,
+                    now,
+                    load.interactiveNeed(p, state, Duration.ZERO, step),
+                    config.season,
+                    bucketMs);
+        }
+        double ahead = Season.ahead(state, now, (long) (horizonSeconds * 1000), bucketMs, recent);
+        if (ahead > 0) {
+            inputs.put(GlobalAutoscaler.INTERACTIVE_SEASON, ahead);
+        }
+        return ahead;
+    }
+
+    /**
      * The interactive demand of the busiest {@link #RECENT} span of the stabilization window,
      * sliding by one window; the recent span while the history is shorter.
      */
@@ -149,6 +180,10 @@ final class InteractiveRule implements Serializable {
                     case TREND -> recent + Math.min(0.5 * recent, slope * horizon);
                     case HOLT -> holtAhead(p, state, recent, horizon, inputs);
                 };
+        // A recurring rise the season before had over the horizon: sized for before it comes.
+        double seasonal = seasonAhead(p, state, recent, horizon, inputs);
+        boolean bySeason = seasonal > ahead;
+        ahead = Math.max(ahead, seasonal);
         double byRate = ahead / config.utilizationTarget;
         inputs.put("interactive_instances_by_rate", byRate);
         int rateDeficit = (int) Math.ceil(byRate - 1e-9) - serving - pending;
@@ -177,8 +212,18 @@ final class InteractiveRule implements Serializable {
                     add == rateDeficit && rateDeficit >= byPressure
                             ? String.format(
                                     "interactive arrivals need %.1f instances at U_target %.2f:"
-                                            + " +%d on %d serving, %d starting",
-                                    byRate, config.utilizationTarget, add, serving, pending)
+                                            + " +%d on %d serving, %d starting%s",
+                                    byRate,
+                                    config.utilizationTarget,
+                                    add,
+                                    serving,
+                                    pending,
+                                    bySeason
+                                            ? String.format(
+                                                    " (one season ago the demand rose to %.2f"
+                                                            + " over the next %.0f s)",
+                                                    seasonal, horizon)
+                                            : "")
                             : String.format(
                                     "interactive backpressure b_int=%.2f > 1 for %d periods (U=%.2f,"
                                             + " TTFT p95 %.0f ms): +%d on %d serving, %d starting",
@@ -192,6 +237,8 @@ final class InteractiveRule implements Serializable {
         // Never below what the busiest 30 s of the stabilization window needed (without the
         // trend), with 10 % to spare: the hysteresis that keeps a pool through gaps in its bursts.
         int keep = (int) Math.ceil(1.1 * peakNeed(p, state) / config.utilizationTarget - 1e-9);
+        // Nor below what a recurring rise of the season before needs over the horizon.
+        keep = Math.max(keep, (int) Math.ceil(seasonal / config.utilizationTarget - 1e-9));
         boolean rateAllows = serving - 1 >= keep;
         // What a growing role may take from this one at once (a role change skips the cooldown):
         // nothing the arrivals need one cold start ahead, trend included.

@@ -43,6 +43,18 @@ public class PoolState {
     /** Windows recorded so far (saturates at the ring size). */
     public int arrivalWindows;
 
+    /** The season the arrays below are for, ms; 0 before the first record (see {@link Season}). */
+    public long seasonMs;
+
+    /** Per bucket of the season: the peak interactive demand of a 15 s step in its last pass. */
+    public double[] seasonPeak = new double[0];
+
+    /** Per bucket: the pass before that, if it was the season just before; NaN if not. */
+    public double[] seasonBefore = new double[0];
+
+    /** Per bucket: the season (epoch ms / season) of its last pass. */
+    public long[] seasonIndex = new long[0];
+
     public PoolState() {}
 
     /** The last target decided for a role, -1 before the first. */

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -481,5 +482,80 @@ class GlobalAutoscalerTest {
         assertThat(scaleInAfter(config.with(c -> c.scaleInStep = 1), true))
                 .extracting(d -> d.getTsMs() - T0, ScalingDecision::getTarget)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(185_000L, 9));
+    }
+
+    /**
+     * A crowd that comes at the same minute of every 10-minute season: 500 arrivals per 5 s window
+     * (1 instance-s/s on the flat model), 5,000 (10) in the minute from 300 s into each season. The
+     * fleet follows every INTERACTIVE target at once. Returns the INTERACTIVE decisions of the
+     * second season before its crowd, and the target the pool has when that crowd starts.
+     */
+    private static Map.Entry<List<ScalingDecision>, Integer> beforeTheSecondCrowd(ChironConfig c) {
+        GlobalAutoscaler g = new GlobalAutoscaler(c, Fixtures.flatModel(), "chiron", 5_000);
+        PoolState state = new PoolState();
+        state.lastActionMs = T0 - 3_600_000;
+        long season = 600_000;
+        long second = T0 - Math.floorMod(T0, season) + season; // the second season's start
+        List<ScalingDecision> before = new java.util.ArrayList<>();
+        int serving = 1;
+        for (long end = T0 + 5_000; end <= second + 300_000; end += 5_000) {
+            long into = Math.floorMod(end, season);
+            long arrivals = into > 300_000 && into <= 360_000 ? 5_000 : 500;
+            List<ScalingDecision> ds =
+                    forRole(
+                            g.onPoolSignal(
+                                    pool(end)
+                                            .setWindowStartMs(end - 5_000)
+                                            .setInstancesInteractive(serving)
+                                            .setBatchCapInteractive(serving * 1_000L)
+                                            .setArrivalsInteractive(arrivals)
+                                            .build(),
+                                    state),
+                            InstanceRole.INTERACTIVE);
+            for (ScalingDecision d : ds) {
+                serving = d.getTarget();
+                if (end > second) {
+                    before.add(d);
+                }
+            }
+        }
+        return Map.entry(before, serving);
+    }
+
+    @Test
+    void aCrowdThatCameAtThisMinuteOneSeasonAgoIsSizedForBeforeItComes() {
+        // Season 10 min, scale-in of any size once the 3 min stabilization window has passed. The
+        // first crowd (100 s after T0, which lies 200 s into a season) is met as it comes; by
+        // the second season the pool is back to what the flat load needs. Its looks fall 10 s
+        // past each 15 s step (T0 + 5 s is one): 235 s into the second season looks at
+        // (235, 310] s, whose step ending at 310 s held the first crowd's 7 (windows of 1, 10,
+        // 10): 1 + (7 - 1) = 7 instance-s/s, ceil(7 / 0.8) = 9 instances; 250 s in looks at
+        // (250, 325], whose step ending at 325 s held 10: 1 + 9 = 10, ceil(10 / 0.8) = 13. Both
+        // come before the crowd does (300 s in), from the season's memory alone.
+        ChironConfig seasonal =
+                config.with(
+                        c -> {
+                            c.season = Duration.ofMinutes(10);
+                            c.scaleInStep = 100;
+                        });
+        Map.Entry<List<ScalingDecision>, Integer> ahead = beforeTheSecondCrowd(seasonal);
+        assertThat(ahead.getKey())
+                .filteredOn(d -> d.getInputs().containsKey(GlobalAutoscaler.INTERACTIVE_SEASON))
+                .extracting(ScalingDecision::getTarget)
+                .containsExactly(9, 13);
+        assertThat(ahead.getKey())
+                .last()
+                .satisfies(
+                        d -> {
+                            assertThat(d.getInputs().get(GlobalAutoscaler.INTERACTIVE_SEASON))
+                                    .isCloseTo(10.0, within(1e-9));
+                            assertThat(d.getReason()).contains("one season ago");
+                        });
+        assertThat(ahead.getValue()).isEqualTo(13);
+        // Without a season (0), nothing is added before the crowd shows.
+        Map.Entry<List<ScalingDecision>, Integer> none =
+                beforeTheSecondCrowd(seasonal.with(c -> c.season = Duration.ZERO));
+        assertThat(none.getKey()).allSatisfy(d -> assertThat(d.getTarget()).isLessThan(9));
+        assertThat(none.getValue()).isLessThan(9);
     }
 }
