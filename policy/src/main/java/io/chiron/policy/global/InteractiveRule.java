@@ -237,8 +237,10 @@ final class InteractiveRule implements Serializable {
         // Never below what the busiest 30 s of the stabilization window needed (without the
         // trend), with 10 % to spare: the hysteresis that keeps a pool through gaps in its bursts.
         int keep = (int) Math.ceil(1.1 * peakNeed(p, state) / config.utilizationTarget - 1e-9);
-        // Nor below what a recurring rise of the season before needs over the horizon.
-        keep = Math.max(keep, (int) Math.ceil(seasonal / config.utilizationTarget - 1e-9));
+        // Nor below what the forecast needs over the horizon (the trend, a surge, a recurring
+        // rise of the season before): an instance given back now would be asked for again a
+        // cold start too late.
+        keep = Math.max(keep, (int) Math.ceil(byRate - 1e-9));
         boolean rateAllows = serving - 1 >= keep;
         // What a growing role may take from this one at once (a role change skips the cooldown):
         // nothing the arrivals need one cold start ahead, trend included.

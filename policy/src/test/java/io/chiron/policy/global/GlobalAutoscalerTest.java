@@ -484,6 +484,49 @@ class GlobalAutoscalerTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(185_000L, 9));
     }
 
+    @Test
+    void aScaleInKeepsWhatTheForecastNeedsOverTheHorizon() {
+        // 10 INTERACTIVE instances nearly idle (b_int < 0.5), arrivals rising by 50 per 5 s
+        // window from 500: demand 1 + 0.1 w instance-s/s in window w. The stabilization window
+        // ends at the decision of window 36 (185 s). Its busiest 30 s are the last six windows
+        // (31-36): 1 + 3.35 = 4.35, kept with 10 % to spare: ceil(1.1 x 4.35 / 0.8) = 6. The 15 s
+        // steps rise by 0.3 exactly, so Holt's trend is 0.3 and its error 0: from the last step
+        // (windows 34-36, 4.5) five steps ahead, 4.5 + 1.5 = 6.0, under half again the last 30 s
+        // (1.5 x 4.35); / U_target 0.8 = 7.5: 8 instances are kept, not 6.
+        GlobalAutoscaler g =
+                new GlobalAutoscaler(
+                        config.with(c -> c.scaleInStep = 100),
+                        Fixtures.flatModel(),
+                        "chiron",
+                        5_000);
+        PoolState state = new PoolState();
+        state.lastActionMs = T0 - 3_600_000;
+        List<ScalingDecision> decided = new java.util.ArrayList<>();
+        for (int w = 0; w <= 36; w++) {
+            long end = T0 + (w + 1) * 5_000L;
+            decided.addAll(
+                    forRole(
+                            g.onPoolSignal(
+                                    pool(end)
+                                            .setWindowStartMs(end - 5_000)
+                                            .setInstancesInteractive(10)
+                                            .setBatchCapInteractive(1_000)
+                                            .setArrivalsInteractive(500 + 50L * w)
+                                            .build(),
+                                    state),
+                            InstanceRole.INTERACTIVE));
+        }
+        assertThat(decided)
+                .singleElement()
+                .satisfies(
+                        d -> {
+                            assertThat(d.getTsMs() - T0).isEqualTo(185_000L);
+                            assertThat(d.getInputs().get("interactive_instances_by_rate"))
+                                    .isCloseTo(7.5, within(1e-9));
+                            assertThat(d.getTarget()).isEqualTo(8);
+                        });
+    }
+
     /**
      * A crowd that comes at the same minute of every 10-minute season: 500 arrivals per 5 s window
      * (1 instance-s/s on the flat model), 5,000 (10) in the minute from 300 s into each season. The
