@@ -8,7 +8,9 @@ import java.util.Arrays;
  * comes at the same minute every day, looked like the last time, so that the pool is sized for it
  * one cold start before it comes again. Seasonal naive: per bucket of the season, the peak 15 s
  * step of the season before, with no smoothing across seasons, so one season of history is enough
- * and a pattern that changes is followed after one season. Kept in {@link PoolState}'s arrays.
+ * and a pattern that changes is followed after one season. Ahead of now it takes the higher of the
+ * last two seasons: a crowd whose minute moves from day to day is bracketed by two of its days
+ * rather than expected at yesterday's alone. Kept in {@link PoolState}'s arrays.
  *
  * <p>Only a rise counts, and only a large one: the peak of the last season over the horizon must be
  * at least {@link #RISE} times its demand at the same time of that season. Smaller recurring swings
@@ -71,10 +73,25 @@ final class Season {
     }
 
     /**
-     * The demand to size for over {@code (nowMs, nowMs + horizonMs]} by the season before: {@code
-     * recent} plus the rise the season before had over the same span, when its peak there was at
-     * least {@link #RISE} times its demand at {@code nowMs}; 0 when it was not, or when a season of
-     * history is missing.
+     * The higher of the last two seasons' peaks for a bucket not yet recorded this season (a time
+     * ahead of now); the one season before alone where the one before that is unknown.
+     */
+    static double lastTwoSeasons(PoolState s, long tMs, long bucketMs) {
+        double one = oneSeasonBefore(s, tMs, bucketMs);
+        if (Double.isNaN(one)) {
+            return one;
+        }
+        long k = Math.floorDiv(tMs, s.seasonMs);
+        int b = bucket(tMs, s.seasonMs, bucketMs, s.seasonPeak.length);
+        double two = s.seasonIndex[b] == k - 1 ? s.seasonBefore[b] : Double.NaN;
+        return Double.isNaN(two) ? one : Math.max(one, two);
+    }
+
+    /**
+     * The demand to size for over {@code (nowMs, nowMs + horizonMs]} by the seasons before: {@code
+     * recent} plus the rise they had over the same span (the higher of the last two), when that
+     * peak was at least {@link #RISE} times the season before's demand at {@code nowMs}; 0 when it
+     * was not, or when a season of history is missing.
      */
     static double ahead(PoolState s, long nowMs, long horizonMs, long bucketMs, double recent) {
         double base = oneSeasonBefore(s, nowMs, bucketMs);
@@ -84,7 +101,7 @@ final class Season {
         double peak = Double.NaN;
         for (long t = nowMs + bucketMs; ; t += bucketMs) {
             long at = Math.min(t, nowMs + horizonMs);
-            double v = oneSeasonBefore(s, at, bucketMs);
+            double v = lastTwoSeasons(s, at, bucketMs);
             if (!Double.isNaN(v) && !(v <= peak)) {
                 peak = v;
             }

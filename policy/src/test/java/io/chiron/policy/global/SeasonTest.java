@@ -64,6 +64,23 @@ class SeasonTest {
     }
 
     @Test
+    void aCrowdWhoseMinuteMovesIsBracketedByTheLastTwoSeasons() {
+        // Season 0 has its crowd of 10 from 960 s, season 1 from 1,110 s (a later day).
+        PoolState s = aSeasonWithACrowd(10);
+        for (long t = 3_615_000; t < 7_200_000; t += 15_000) {
+            long in = t - 3_600_000;
+            Season.record(s, t, in >= 1_110_000 && in < 1_350_000 ? 10 : 1.0, HOUR, BUCKET);
+        }
+        // 900 s into season 2, 75 s ahead: season 1 was quiet over (900, 975], season 0 had its
+        // crowd from 960 s; the higher of the two: 1.2 + (10 - 1) = 10.2. Yesterday alone would
+        // say nothing.
+        assertThat(Season.ahead(s, 7_200_000 + 900_000, 75_000, BUCKET, 1.2))
+                .isCloseTo(10.2, within(1e-9));
+        // 800 s in, neither had a rise within (800, 875].
+        assertThat(Season.ahead(s, 7_200_000 + 800_000, 75_000, BUCKET, 1.2)).isZero();
+    }
+
+    @Test
     void aRiseOfLessThanTwiceIsLeftToTheTrendAndTheReserve() {
         // The same shape rising to 1.9: short of 2 x 1.
         PoolState s = aSeasonWithACrowd(1.9);
