@@ -72,27 +72,24 @@ final class InteractiveRule implements Serializable {
 
     /**
      * What the season before says to size for over the horizon (see {@link Season#ahead}), after
-     * recording the newest step into it; 0 when it says nothing or seasonality is off.
+     * recording the newest step's demand into it (NaN: no step of history yet); 0 when it says
+     * nothing or seasonality is off.
      */
     private double seasonAhead(
             PoolSignal p,
             PoolState state,
             double recent,
+            double newest,
+            Duration step,
             double horizonSeconds,
             Map<String, Double> inputs) {
         if (config.season.isZero() || config.forecast == ChironConfig.Forecaster.OFF) {
             return 0;
         }
-        Duration step = load.seriesStep(STEP);
         long bucketMs = Season.bucketMs(config.season, step);
         long now = p.getWindowEndMs();
-        if (load.hasHistory(state, Duration.ZERO, step)) {
-            Season.record(
-                    state,
-                    now,
-                    load.interactiveNeed(p, state, Duration.ZERO, step),
-                    config.season,
-                    bucketMs);
+        if (!Double.isNaN(newest)) {
+            Season.record(state, now, newest, config.season, bucketMs);
         }
         double ahead = Season.ahead(state, now, (long) (horizonSeconds * 1000), bucketMs, recent);
         if (ahead > 0) {
@@ -169,10 +166,12 @@ final class InteractiveRule implements Serializable {
         // The newest step's demand, reported whatever the forecaster: what a forecast is judged
         // against (the job's gauge, the simulator's backtest), the last entry of HOLT's series.
         Duration step = load.seriesStep(STEP);
-        if (load.hasHistory(state, Duration.ZERO, step)) {
-            inputs.put(
-                    GlobalAutoscaler.INTERACTIVE_DEMAND,
-                    load.interactiveNeed(p, state, Duration.ZERO, step));
+        double newest =
+                load.hasHistory(state, Duration.ZERO, step)
+                        ? load.interactiveNeed(p, state, Duration.ZERO, step)
+                        : Double.NaN;
+        if (!Double.isNaN(newest)) {
+            inputs.put(GlobalAutoscaler.INTERACTIVE_DEMAND, newest);
         }
         double ahead =
                 switch (config.forecast) {
@@ -181,7 +180,7 @@ final class InteractiveRule implements Serializable {
                     case HOLT -> holtAhead(p, state, recent, horizon, inputs);
                 };
         // A recurring rise the season before had over the horizon: sized for before it comes.
-        double seasonal = seasonAhead(p, state, recent, horizon, inputs);
+        double seasonal = seasonAhead(p, state, recent, newest, step, horizon, inputs);
         boolean bySeason = seasonal > ahead;
         ahead = Math.max(ahead, seasonal);
         double byRate = ahead / config.utilizationTarget;

@@ -437,12 +437,18 @@ class GlobalAutoscalerTest {
 
     /** The interactive decisions over four minutes on 10 idle instances, a burst or none. */
     private static List<ScalingDecision> scaleInAfter(ChironConfig c, boolean burst) {
+        return scaleInAfter(c, 48, w -> burst && w >= 12 && w < 18 ? 2_000 : 500);
+    }
+
+    /** The interactive decisions over {@code windows} 5 s windows on 10 idle instances. */
+    private static List<ScalingDecision> scaleInAfter(
+            ChironConfig c, int windows, java.util.function.IntToLongFunction arrivalsInWindow) {
         GlobalAutoscaler g = new GlobalAutoscaler(c, Fixtures.flatModel(), "chiron", 5_000);
         PoolState state = new PoolState();
         state.lastActionMs = T0 - 3_600_000;
         List<ScalingDecision> decided = new java.util.ArrayList<>();
-        for (int w = 0; w < 48; w++) {
-            long arrivals = burst && w >= 12 && w < 18 ? 2_000 : 500;
+        for (int w = 0; w < windows; w++) {
+            long arrivals = arrivalsInWindow.applyAsLong(w);
             long end = T0 + (w + 1) * 5_000L;
             decided.addAll(
                     forRole(
@@ -493,29 +499,8 @@ class GlobalAutoscalerTest {
         // steps rise by 0.3 exactly, so Holt's trend is 0.3 and its error 0: from the last step
         // (windows 34-36, 4.5) five steps ahead, 4.5 + 1.5 = 6.0, under half again the last 30 s
         // (1.5 x 4.35); / U_target 0.8 = 7.5: 8 instances are kept, not 6.
-        GlobalAutoscaler g =
-                new GlobalAutoscaler(
-                        config.with(c -> c.scaleInStep = 100),
-                        Fixtures.flatModel(),
-                        "chiron",
-                        5_000);
-        PoolState state = new PoolState();
-        state.lastActionMs = T0 - 3_600_000;
-        List<ScalingDecision> decided = new java.util.ArrayList<>();
-        for (int w = 0; w <= 36; w++) {
-            long end = T0 + (w + 1) * 5_000L;
-            decided.addAll(
-                    forRole(
-                            g.onPoolSignal(
-                                    pool(end)
-                                            .setWindowStartMs(end - 5_000)
-                                            .setInstancesInteractive(10)
-                                            .setBatchCapInteractive(1_000)
-                                            .setArrivalsInteractive(500 + 50L * w)
-                                            .build(),
-                                    state),
-                            InstanceRole.INTERACTIVE));
-        }
+        List<ScalingDecision> decided =
+                scaleInAfter(config.with(c -> c.scaleInStep = 100), 37, w -> 500 + 50L * w);
         assertThat(decided)
                 .singleElement()
                 .satisfies(
